@@ -1,0 +1,60 @@
+# Diplomaregister developer tasks. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+APP := $(BIN)/diplomaregister
+STAMP := $(VENV)/.stamp-install
+PYTHON_FOR_VENV := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
+
+.PHONY: help venv run test bench lint format openapi clean distclean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-9s %s\n", $$1, $$2}'
+
+venv: $(STAMP) ## create .venv and install the project with dev extras (skipped if up to date)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || { test -n "$(PYTHON_FOR_VENV)" || { echo "python3.11/python3 not found" >&2; exit 1; }; \
+		$(PYTHON_FOR_VENV) -m venv $(VENV); }
+	$(PY) -m pip install -e '.[dev]'
+	@touch $@
+
+run: venv ## migrate, load demo data (first time) and serve on http://0.0.0.0:8000
+	$(APP) migrate --noinput
+	$(APP) generate_demo --persons 2000 --seed 1 --if-empty
+	$(APP) runserver 0.0.0.0:8000
+
+test: venv ## the full check suite (lint, types, migrations, OpenAPI, pytest on SQLite and PostgreSQL)
+	bash scripts/test.sh
+
+bench: venv ## run every bench/*.py against a throwaway PostgreSQL
+	@shopt -s nullglob; files=(bench/*.py); \
+	if [ $${#files[@]} -eq 0 ]; then echo "no bench/*.py"; exit 0; fi; \
+	for f in "$${files[@]}"; do \
+		echo "==== $$f ===="; \
+		$(PY) scripts/throwaway_pg.py -- env PYTHONPATH=src $(PY) "$$f" || exit $$?; \
+	done
+
+lint: venv ## ruff check, ruff format --check, mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src
+
+format: venv ## apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+openapi: venv ## regenerate and validate docs/openapi.yaml
+	@mkdir -p docs
+	$(APP) spectacular --file docs/openapi.yaml --validate
+
+clean: ## remove caches and build output (keeps .venv and var/)
+	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	find . \( -path ./$(VENV) -o -path ./node_modules -o -path ./.git \) -prune \
+		-o \( -name __pycache__ -o -name '*.egg-info' \) -type d -exec rm -rf {} +
+
+distclean: clean ## also remove the virtualenv
+	rm -rf $(VENV)

@@ -1,0 +1,74 @@
+"""Every environment variable the application reads, declared once with its default and meaning.
+
+``docs/configuration.md`` is generated from this list (``diplomaregister config_docs``) and a test
+fails when it is stale, so the documentation cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+    default: str
+    meaning: str
+
+
+VARIABLES: dict[str, Var] = {}
+
+
+def declare(name: str, default: str, meaning: str) -> Var:
+    var = Var(name, default, meaning)
+    VARIABLES[name] = var
+    return var
+
+
+def get(var: Var) -> str:
+    return os.environ.get(var.name, var.default)
+
+
+def get_bool(var: Var) -> bool:
+    return get(var).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def get_list(var: Var) -> list[str]:
+    return [item.strip() for item in get(var).split(",") if item.strip()]
+
+
+ENVIRONMENT = declare(
+    "DIPLOMAREGISTER_ENV",
+    "development",
+    "`development` (local defaults, DigiD/eHerkenning mocks allowed) or `production` "
+    "(secure cookies, HSTS, no mocks, DJANGO_SECRET_KEY required).",
+)
+SECRET_KEY = declare(
+    "DJANGO_SECRET_KEY",
+    "dev-insecure-secret-key-change-me",
+    "Django secret key; must be set (long and random) in production.",
+)
+DEBUG = declare("DJANGO_DEBUG", "false", "Django debug mode (never in production).")
+ALLOWED_HOSTS = declare(
+    "DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver", "Comma-separated host names."
+)
+DATABASE_URL = declare(
+    "DATABASE_URL",
+    f"sqlite:///{BASE_DIR / 'var' / 'diplomaregister.sqlite3'}",
+    "Database URL. Default: an embedded SQLite file under var/. Production: "
+    "postgres://user:pass@host:5432/dbname (PostgreSQL 15, psycopg 3).",
+)
+DATABASE_REPLICA_URL = declare(
+    "DATABASE_REPLICA_URL",
+    "",
+    "Optional read-replica URL for read-heavy paths (portal, verification, feeds).",
+)
+VAR_DIR = declare(
+    "DIPLOMAREGISTER_VAR_DIR", str(BASE_DIR / "var"), "Directory for local state (SQLite, keys)."
+)
+LOG_LEVEL = declare("DIPLOMAREGISTER_LOG_LEVEL", "INFO", "Log level of the application loggers.")
+TIME_ZONE = declare("DIPLOMAREGISTER_TIME_ZONE", "Europe/Amsterdam", "Local time zone.")

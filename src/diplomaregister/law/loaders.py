@@ -1,0 +1,178 @@
+"""Typed, cached loaders for the rules of the law kept as data in this folder.
+
+Nothing here imports the rest of the project: the law is data, the code that reads it is small.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+
+CATEGORIES = (
+    "identificerend",
+    "inschrijving",
+    "opleiding",
+    "resultaat",
+    "overig",
+    "vrijstelling",
+    "verzuim",
+    "diploma",
+    "registratie",
+    "referentie",
+)
+
+
+def _load(name: str) -> dict[str, Any]:
+    with (HERE / name).open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    assert isinstance(data, dict), name
+    return data
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    code: str
+    article: str
+    name_nl: str
+    name_en: str
+    start_date: dt.date | None
+    awarded_by: tuple[str, ...]
+    bekostigd: bool | None
+    sectors: tuple[str, ...]
+
+    @property
+    def in_force(self) -> bool:
+        return self.start_date is not None
+
+    def name(self, language: str = "nl") -> str:
+        return self.name_en if language.startswith("en") else self.name_nl
+
+
+@dataclass(frozen=True)
+class OrganisationKind:
+    code: str
+    name_nl: str
+    name_en: str
+    sectors: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class CatalogueField:
+    """One field the register holds (``entity.field``), with the article it comes from."""
+
+    key: str
+    entity: str
+    name: str
+    article: str | None
+    category: str
+    personal: bool
+    description: str
+    required_for: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LegalTerm:
+    sector: str
+    days: int
+    assumed: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class FieldCatalogue:
+    fields: dict[str, CatalogueField] = field(default_factory=dict)
+
+    def for_entity(self, entity: str) -> list[CatalogueField]:
+        return [f for f in self.fields.values() if f.entity == entity]
+
+    def get(self, entity: str, name: str) -> CatalogueField:
+        return self.fields[f"{entity}.{name}"]
+
+    def required_for_sector(self, entity: str, sector: str) -> list[CatalogueField]:
+        return [f for f in self.for_entity(entity) if sector in f.required_for]
+
+
+@cache
+def document_kinds() -> dict[str, DocumentKind]:
+    raw = _load("document_kinds.yaml")["kinds"]
+    return {
+        code: DocumentKind(
+            code=code,
+            article=item["article"],
+            name_nl=item["name_nl"],
+            name_en=item["name_en"],
+            start_date=item["start_date"],
+            awarded_by=tuple(item["awarded_by"]),
+            bekostigd=item["bekostigd"],
+            sectors=tuple(item["sectors"]),
+        )
+        for code, item in raw.items()
+    }
+
+
+@cache
+def organisation_kinds() -> dict[str, OrganisationKind]:
+    raw = _load("organisation_kinds.yaml")["kinds"]
+    return {
+        code: OrganisationKind(
+            code=code,
+            name_nl=item["name_nl"],
+            name_en=item["name_en"],
+            sectors=tuple(item["sectors"]),
+            source=item["source"],
+        )
+        for code, item in raw.items()
+    }
+
+
+@cache
+def sectors() -> dict[str, dict[str, str]]:
+    return dict(_load("organisation_kinds.yaml")["sectors"])
+
+
+@cache
+def field_catalogue() -> FieldCatalogue:
+    raw = _load("field_catalogue.yaml")["entities"]
+    fields: dict[str, CatalogueField] = {}
+    for entity, entries in raw.items():
+        for name, item in entries.items():
+            key = f"{entity}.{name}"
+            fields[key] = CatalogueField(
+                key=key,
+                entity=entity,
+                name=name,
+                article=item.get("article"),
+                category=item["category"],
+                personal=bool(item["personal"]),
+                description=item["description"],
+                required_for=tuple(item.get("required_for", ())),
+                minimum=item.get("min"),
+                maximum=item.get("max"),
+                choices=tuple(item.get("choices", ())),
+            )
+    return FieldCatalogue(fields)
+
+
+@cache
+def legal_terms() -> dict[str, LegalTerm]:
+    raw = _load("legal_terms.yaml")["terms"]
+    return {
+        sector: LegalTerm(sector, item["days"], item["assumed"], item["source"])
+        for sector, item in raw.items()
+    }
+
+
+@cache
+def on_time_target() -> float:
+    return float(_load("legal_terms.yaml")["target_on_time_share"])

@@ -1,0 +1,73 @@
+"""Organisations that award, deliver or receive: besturen, onderwijsinstellingen, CvTE, and the
+body that awards inburgering diplomas. Reference data, not personal data.
+
+``code`` is the stable key used in the API and on the command line: the BRIN code for schools and
+institutions, the RIO bestuur code for a bestuur, a fixed code for national bodies (e.g. ``CVTE``).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from diplomaregister.law.loaders import organisation_kinds
+from diplomaregister.organisations.codes import (
+    validate_brin,
+    validate_rio_aanbieder,
+    validate_rio_bestuur,
+)
+
+
+def _kind_choices() -> list[tuple[str, str]]:
+    return [(code, kind.name_nl) for code, kind in organisation_kinds().items()]
+
+
+class Organisation(models.Model):
+    code = models.CharField(
+        max_length=16,
+        unique=True,
+        help_text="Stable key: BRIN code (institution), RIO bestuur code, or national body code.",
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40, choices=_kind_choices, db_index=True)
+    brin = models.CharField(
+        max_length=6, blank=True, validators=[validate_brin], help_text="BRIN code (art. 5 lid 1a)."
+    )
+    rio_code = models.CharField(
+        max_length=7,
+        blank=True,
+        help_text="RIO code: onderwijsaanbieder 999A999 or bestuur 999B999.",
+    )
+    bestuur = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="instellingen",
+        limit_choices_to={"kind": "bestuur"},
+    )
+    bekostigd = models.BooleanField(
+        null=True, help_text="Publicly funded (art. 2 lid 1); null for national bodies."
+    )
+    municipality = models.CharField(max_length=100, blank=True)
+    active_from = models.DateField(null=True, blank=True)
+    active_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        return organisation_kinds()[self.kind].sectors
+
+    def clean(self) -> None:
+        if self.rio_code:
+            if self.kind == "bestuur":
+                validate_rio_bestuur(self.rio_code)
+            else:
+                validate_rio_aanbieder(self.rio_code)
+        if self.kind == "bestuur" and self.bestuur_id:
+            raise ValidationError({"bestuur": "A bestuur has no bestuur above it."})

@@ -1,0 +1,65 @@
+"""Plain input records for register writes, shared by levering (API, batch files), demo and tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass
+class PersonData:
+    """Identifying data delivered with a document (art. 22 lid 1: art. 15 onder a-d + pgn)."""
+
+    pgn: str
+    family_name: str
+    given_names: str = ""
+    gender: str = "X"
+    birth_date: dt.date | None = None
+    pgn_type: str | None = None
+
+
+@dataclass
+class GradeData:
+    subject_code: str
+    subject_name: str
+    school_exam_grade: Decimal | None = None
+    central_exam_grade: Decimal | None = None
+    final_grade: Decimal | None = None
+
+
+@dataclass
+class DiplomaData:
+    """One waardedocument as delivered (art. 17 lid 1; art. 22 lid 2)."""
+
+    record_key: str
+    kind: str
+    date_of_issue: dt.date | None
+    sector: str = ""
+    exam_date: dt.date | None = None
+    programme_code: str = ""
+    vo_profile: str = ""
+    vo_leerweg: str = ""
+    mbo_level: int | None = None
+    mbo_leerweg: str = ""
+    ho_degree: str = ""
+    ho_exam_type: str = ""
+    overige_gegevens: dict[str, Any] = field(default_factory=dict)
+    grades: list[GradeData] = field(default_factory=list)
+
+    # Fields compared to decide "unchanged" versus "correction" (record_key is the identity).
+    def comparable(self) -> dict[str, Any]:
+        skip = {"record_key", "grades"}
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
+        data["grades"] = sorted(
+            (
+                g.subject_code,
+                g.subject_name,
+                g.school_exam_grade,
+                g.central_exam_grade,
+                g.final_grade,
+            )
+            for g in self.grades
+        )
+        return data
