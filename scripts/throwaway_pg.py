@@ -7,9 +7,10 @@ Usage::
     python scripts/throwaway_pg.py            # start, print DATABASE_URL, wait for Ctrl-C
 
 The command runs with ``DATABASE_URL=postgres://postgres@127.0.0.1:PORT/diplomaregister``
-in its environment; the script exits with the command's exit code and always stops the
-server and deletes its data directory (also on failure, Ctrl-C or SIGTERM). When
-``DATABASE_URL`` is already set, the command simply runs with it and no server is started.
+(and PGHOST, PGPORT, PGUSER, PGDATABASE, so plain ``psql`` works) in its environment. The
+script exits with the command's exit code and always stops the server and deletes its data
+directory (also on failure, Ctrl-C or SIGTERM). When ``DATABASE_URL`` is already set, the
+command simply runs with it and no server is started.
 
 Which PostgreSQL is used, in order:
 
@@ -115,6 +116,16 @@ class Server:
     @property
     def url(self) -> str:
         return f"postgres://{SUPERUSER}@127.0.0.1:{self.port}/{self.database}"
+
+    def environ(self) -> dict[str, str]:
+        """DATABASE_URL, plus libpq's PG* variables so a bare `psql` connects here too."""
+        return {
+            "DATABASE_URL": self.url,
+            "PGHOST": "127.0.0.1",
+            "PGPORT": str(self.port),
+            "PGUSER": SUPERUSER,
+            "PGDATABASE": self.database,
+        }
 
 
 def _has_binaries(bindir: Path) -> bool:
@@ -460,7 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with throwaway_postgres(binaries, database=args.database) as server:
             print(_describe(server, run_as), file=sys.stderr, flush=True)
             env = dict(os.environ)
-            env["DATABASE_URL"] = server.url
+            env.update(server.environ())
             if not command:
                 print(f"{PROG}: press Ctrl-C to stop", file=sys.stderr, flush=True)
                 with contextlib.suppress(KeyboardInterrupt):
