@@ -25,10 +25,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "diplomaregister.core",
     "diplomaregister.law",
     "diplomaregister.organisations",
     "diplomaregister.register",
+    "diplomaregister.levering",
+    "diplomaregister.verstrekking",
+    "diplomaregister.logboek",
+    "diplomaregister.extracts",
+    "diplomaregister.portal_holder",
+    "diplomaregister.portal_institution",
+    "diplomaregister.api",
     "diplomaregister.demo",
 ]
 
@@ -42,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "diplomaregister.core.api.ApiVersionMiddleware",
 ]
 
 ROOT_URLCONF = "diplomaregister.conf.urls"
@@ -111,9 +120,15 @@ if PRODUCTION:
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Secure by default: every endpoint needs an authenticated API client unless it says otherwise.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "diplomaregister.organisations.auth.BearerTokenAuthentication"
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PAGINATION_CLASS": "diplomaregister.core.api.IdCursorPagination",
+    "EXCEPTION_HANDLER": "diplomaregister.core.problems.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_RATES": {"anon": "30/minute", "client": "6000/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Diplomaregister API",
@@ -121,6 +136,11 @@ SPECTACULAR_SETTINGS = {
     "(Besluit register onderwijsdeelnemers).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
 }
 
 LOGGING = {

@@ -1,8 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from diplomaregister.api.urls import optional_include
+
 urlpatterns = [
     path("", include("diplomaregister.core.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("diplomaregister.api.urls")),
+    *optional_include("mijn/", "diplomaregister.portal_holder.urls"),
+    *optional_include("verifieren/", "diplomaregister.extracts.urls"),
+    *optional_include("instelling/", "diplomaregister.portal_institution.urls"),
+    *optional_include("", "diplomaregister.auth_urls"),
 ]

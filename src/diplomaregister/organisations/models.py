@@ -71,3 +71,34 @@ class Organisation(models.Model):
                 validate_rio_aanbieder(self.rio_code)
         if self.kind == "bestuur" and self.bestuur_id:
             raise ValidationError({"bestuur": "A bestuur has no bestuur above it."})
+
+
+class ApiClient(models.Model):
+    """A machine client of an organisation (levering, verstrekking or supervision).
+
+    Only a SHA-256 hash of the bearer token is stored (tokens are 256-bit random, so a fast hash is
+    safe); the token is shown once at creation. ``auth_method`` leaves room for mTLS (certificate
+    fingerprint) or OAuth2 client credentials next to bearer tokens.
+    """
+
+    ROLES = ("deliver", "recipient", "supervisor")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="api_clients"
+    )
+    name = models.CharField(max_length=100)
+    roles = models.JSONField(default=list, help_text=f"Subset of {ROLES}.")
+    auth_method = models.CharField(
+        max_length=16, default="token", choices=[("token", "Bearer token")]
+    )
+    token_prefix = models.CharField(max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation.code}/{self.name}"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

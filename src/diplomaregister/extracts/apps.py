@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExtractsConfig(AppConfig):
+    name = "diplomaregister.extracts"
+    label = "extracts"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LeveringConfig(AppConfig):
+    name = "diplomaregister.levering"
+    label = "levering"

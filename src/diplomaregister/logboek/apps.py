@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LogboekConfig(AppConfig):
+    name = "diplomaregister.logboek"
+    label = "logboek"
