@@ -191,3 +191,18 @@ def test_record_key_of_another_person_is_refused(school):
     with pytest.raises(RegisterValidationError) as exc:
         services.record_diploma(PersonDataFactory(), data, organisation=school, recorded_at=T1)
     assert ("pgn", "record_key.other_person") in rules(exc)
+
+
+def test_history_rows_cannot_be_updated_or_deleted_on_postgresql(school):
+    from django.db import IntegrityError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("append-only triggers are PostgreSQL-only (production engine)")
+    created = services.record_diploma(
+        PersonDataFactory(), DiplomaDataFactory(), organisation=school, recorded_at=T0
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DiplomaVersion.objects.filter(pk=created.version.pk).update(vo_profile="EM")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DiplomaVersion.objects.filter(pk=created.version.pk).delete()
+    assert DiplomaVersion.objects.get(pk=created.version.pk).vo_profile == "NG"
