@@ -62,11 +62,6 @@ DATABASE_URL = declare(
     "Database URL. Default: an embedded SQLite file under var/. Production: "
     "postgres://user:pass@host:5432/dbname (PostgreSQL 15, psycopg 3).",
 )
-DATABASE_REPLICA_URL = declare(
-    "DATABASE_REPLICA_URL",
-    "",
-    "Optional read-replica URL for read-heavy paths (portal, verification, feeds).",
-)
 VAR_DIR = declare(
     "DIPLOMAREGISTER_VAR_DIR", str(BASE_DIR / "var"), "Directory for local state (SQLite, keys)."
 )
