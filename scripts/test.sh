@@ -26,6 +26,9 @@ step "ruff format --check"
 step "mypy src"
 "$VENV/bin/mypy" src
 
+step "import contracts (import-linter)"
+PYTHONPATH=src "$VENV/bin/lint-imports"
+
 step "makemigrations --check"
 env -u DATABASE_URL PYTHONPATH=src "$PY" -m diplomaregister.manage makemigrations --check --dry-run
 
