@@ -67,3 +67,53 @@ VAR_DIR = declare(
 )
 LOG_LEVEL = declare("DIPLOMAREGISTER_LOG_LEVEL", "INFO", "Log level of the application loggers.")
 TIME_ZONE = declare("DIPLOMAREGISTER_TIME_ZONE", "Europe/Amsterdam", "Local time zone.")
+
+# Signed extracts (extracts app): register signing key, trust root, verification codes.
+EXTRACT_SIGNING_PKCS12 = declare(
+    "EXTRACT_SIGNING_PKCS12",
+    "",
+    "PKCS#12 file with the register's extract signing key and certificate chain. Empty (and no "
+    "PKCS#11 module): a development PKI is generated in `var/pki` (`diplomaregister make_dev_pki`).",
+)
+EXTRACT_SIGNING_PKCS12_PASSWORD = declare(
+    "EXTRACT_SIGNING_PKCS12_PASSWORD", "", "Password of `EXTRACT_SIGNING_PKCS12`."
+)
+EXTRACT_SIGNING_PKCS11_MODULE = declare(
+    "EXTRACT_SIGNING_PKCS11_MODULE",
+    "",
+    "PKCS#11 module (e.g. `/usr/lib/softhsm/libsofthsm2.so`); when set, extracts are signed with "
+    "a key on the token instead of a PKCS#12 file.",
+)
+EXTRACT_SIGNING_PKCS11_TOKEN_LABEL = declare(
+    "EXTRACT_SIGNING_PKCS11_TOKEN_LABEL", "", "Label of the PKCS#11 token holding the key."
+)
+EXTRACT_SIGNING_PKCS11_PIN = declare(
+    "EXTRACT_SIGNING_PKCS11_PIN", "", "User PIN of the PKCS#11 token."
+)
+EXTRACT_SIGNING_PKCS11_KEY_LABEL = declare(
+    "EXTRACT_SIGNING_PKCS11_KEY_LABEL",
+    "register-signing",
+    "Label of the signing key and its certificate on the PKCS#11 token.",
+)
+EXTRACT_TRUST_ROOT = declare(
+    "EXTRACT_TRUST_ROOT",
+    "",
+    "PEM file of the root CA that verification trusts (only this one). Empty: the development "
+    "root in `var/pki`. Also embedded in the signature's chain for PKCS#11 signing.",
+)
+EXTRACT_CODE_KEY = declare(
+    "EXTRACT_CODE_KEY",
+    "",
+    "Secret key for the keyed hash under which verification codes are stored (the codes "
+    "themselves are not stored). Empty: derived from DJANGO_SECRET_KEY.",
+)
+EXTRACT_PUBLIC_URL = declare(
+    "EXTRACT_PUBLIC_URL",
+    "http://localhost:8000",
+    "Public base URL printed in extract QR codes (`<url>/verifieren/<code>`).",
+)
+EXTRACT_VERIFY_RATE = declare(
+    "EXTRACT_VERIFY_RATE",
+    "20/minute",
+    "Verification attempts allowed per client address on `/verifieren/` (`N/second|minute|hour`).",
+)

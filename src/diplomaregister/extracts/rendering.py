@@ -1,0 +1,238 @@
+"""The extract PDF (reportlab canvas, standard fonts): holder, diplomas, date, QR code and code.
+
+Plain canvas drawing with one cursor keeps rendering cheap next to the signature; the QR code is
+drawn as vector squares from segno's matrix (no image encoding).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import BytesIO
+
+import segno
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from diplomaregister.extracts.codes import display
+from diplomaregister.extracts.content import DiplomaLine, ExtractContent
+
+LABELS = {
+    "nl": {
+        "title": "Uittreksel uit het Diplomaregister",
+        "subtitle": "Besluit register onderwijsdeelnemers — gegevens zoals geregistreerd door DUO",
+        "holder": "Houder",
+        "name": "Naam",
+        "birth_date": "Geboortedatum",
+        "date": "Datum uittreksel",
+        "diplomas": "Diploma's en certificaten",
+        "none": "Er zijn geen diploma's geregistreerd.",
+        "kind": "Soort",
+        "organisation": "Uitgereikt door",
+        "date_of_issue": "Datum uitreiking",
+        "exam_date": "Datum examen",
+        "programme": "Opleiding",
+        "sector": "Sector",
+        "vo_profile": "Profiel",
+        "vo_leerweg": "Leerweg",
+        "mbo_level": "Niveau",
+        "mbo_leerweg": "Leerweg",
+        "ho_degree": "Graad",
+        "ho_exam_type": "Examen",
+        "corrected": "Gecorrigeerd door de instelling",
+        "grades": "Cijferlijst",
+        "subject": "Vak",
+        "school_exam": "SE",
+        "central_exam": "CE",
+        "final": "Eindcijfer",
+        "verify": "Controleer dit uittreksel op",
+        "code": "Verificatiecode",
+        "signed": "Dit document is elektronisch ondertekend door het Diplomaregister. Een afdruk of "
+        "een gewijzigd bestand is niet te verifiëren; controleer het originele PDF-bestand of de "
+        "code.",
+        "page": "Pagina",
+    },
+    "en": {
+        "title": "Extract from the Dutch Diploma Register",
+        "subtitle": "Besluit register onderwijsdeelnemers — data as registered by DUO",
+        "holder": "Holder",
+        "name": "Name",
+        "birth_date": "Date of birth",
+        "date": "Date of extract",
+        "diplomas": "Diplomas and certificates",
+        "none": "No diplomas are registered.",
+        "kind": "Kind",
+        "organisation": "Awarded by",
+        "date_of_issue": "Date of issue",
+        "exam_date": "Date of exam",
+        "programme": "Programme",
+        "sector": "Sector",
+        "vo_profile": "Profile",
+        "vo_leerweg": "Track",
+        "mbo_level": "Level",
+        "mbo_leerweg": "Learning pathway",
+        "ho_degree": "Degree",
+        "ho_exam_type": "Exam",
+        "corrected": "Corrected by the institution",
+        "grades": "Grade list",
+        "subject": "Subject",
+        "school_exam": "School exam",
+        "central_exam": "Central exam",
+        "final": "Final grade",
+        "verify": "Verify this extract at",
+        "code": "Verification code",
+        "signed": "This document is electronically signed by the Diploma Register. A printout or an "
+        "altered file cannot be verified; check the original PDF file or the code.",
+        "page": "Page",
+    },
+}
+
+WIDTH, HEIGHT = A4
+LEFT, RIGHT, TOP, BOTTOM = 20 * mm, WIDTH - 20 * mm, HEIGHT - 20 * mm, 30 * mm
+
+
+def format_date(day: dt.date | None, language: str) -> str:
+    if day is None:
+        return ""
+    return day.isoformat() if language == "en" else day.strftime("%d-%m-%Y")
+
+
+class _Page:
+    """A cursor over canvas pages with a footer carrying the code on each page."""
+
+    def __init__(self, canvas: Canvas, labels: dict[str, str], code: str, url: str) -> None:
+        self.c, self.labels, self.code, self.url = canvas, labels, code, url
+        self.number = 1
+        self.y = TOP
+
+    def footer(self) -> None:
+        c = self.c
+        c.setFont("Helvetica", 8)
+        c.drawString(LEFT, 15 * mm, f"{self.labels['code']}: {display(self.code)}  —  {self.url}")
+        c.drawRightString(RIGHT, 15 * mm, f"{self.labels['page']} {self.number}")
+
+    def need(self, height: float) -> None:
+        if self.y - height < BOTTOM:
+            self.footer()
+            self.c.showPage()
+            self.number += 1
+            self.y = TOP
+
+    def text(self, value: str, *, size: float = 10, bold: bool = False, x: float = LEFT) -> None:
+        self.need(size * 1.5)
+        self.c.setFont("Helvetica-Bold" if bold else "Helvetica", size)
+        self.c.drawString(x, self.y, value)
+        self.y -= size * 1.45
+
+    def field(self, label: str, value: str) -> None:
+        self.need(14)
+        self.c.setFont("Helvetica", 9)
+        self.c.drawString(LEFT, self.y, label)
+        self.c.setFont("Helvetica", 10)
+        self.c.drawString(LEFT + 38 * mm, self.y, value[:95])
+        self.y -= 13
+
+
+def _qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
+    qr = segno.make_qr(url, error="m")
+    rows = list(qr.matrix_iter(border=2))
+    cell = size / len(rows)
+    canvas.setFillColorRGB(0, 0, 0)
+    for r, row in enumerate(rows):
+        top = y + size - (r + 1) * cell
+        start = None
+        for col, dark in enumerate([*row, 0]):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                canvas.rect(x + start * cell, top, (col - start) * cell, cell, stroke=0, fill=1)
+                start = None
+
+
+def _diploma(page: _Page, item: DiplomaLine, language: str) -> None:
+    labels = page.labels
+    page.need(60)
+    page.y -= 4
+    page.text(item.kind_name[:100], size=11, bold=True)
+    page.field(labels["kind"], f"{item.article} ({item.kind})")
+    page.field(labels["organisation"], item.organisation)
+    page.field(labels["date_of_issue"], format_date(item.date_of_issue, language))
+    if item.exam_date:
+        page.field(labels["exam_date"], format_date(item.exam_date, language))
+    page.field(labels["sector"], item.sector)
+    if item.programme:
+        page.field(labels["programme"], item.programme)
+    for key, value in item.details:
+        page.field(labels[key], value)
+    if item.corrected:
+        page.field("", labels["corrected"])
+    if item.grades:
+        page.y -= 2
+        page.need(30)
+        columns = (LEFT, LEFT + 95 * mm, LEFT + 120 * mm, LEFT + 145 * mm)
+        page.c.setFont("Helvetica-Bold", 9)
+        heads = ("subject", "school_exam", "central_exam", "final")
+        for x, head in zip(columns, heads, strict=True):
+            page.c.drawString(x, page.y, labels[head])
+        page.y -= 12
+        for grade in item.grades:
+            page.need(12)
+            page.c.setFont("Helvetica", 9)
+            values = (grade.subject[:60], grade.school_exam, grade.central_exam, grade.final)
+            for x, value in zip(columns, values, strict=True):
+                page.c.drawString(x, page.y, value)
+            page.y -= 11
+    page.y -= 6
+
+
+def render_pdf(
+    content: ExtractContent, *, code: str, verify_url: str, language: str, today: dt.date
+) -> bytes:
+    """The unsigned extract PDF."""
+    labels = LABELS[language]
+    out = BytesIO()
+    canvas = Canvas(out, pagesize=A4, pageCompression=0, lang=language)
+    canvas.setTitle(labels["title"])
+    canvas.setAuthor("Diplomaregister")
+    canvas.setSubject(f"{labels['code']} {display(code)}")
+    canvas.setCreator("diplomaregister")
+    page = _Page(canvas, labels, code, verify_url)
+
+    qr_size = 32 * mm
+    _qr(canvas, verify_url, RIGHT - qr_size, TOP - qr_size + 8, qr_size)
+    page.text(labels["title"], size=16, bold=True)
+    page.text(labels["subtitle"], size=8)
+    page.y -= 6
+    page.field(labels["date"], format_date(today, language))
+    page.field(labels["code"], display(code))
+    page.y -= 6
+    page.text(labels["holder"], size=12, bold=True)
+    page.field(labels["name"], content.full_name)
+    page.field(labels["birth_date"], format_date(content.birth_date, language))
+    page.y = min(page.y - 8, TOP - qr_size - 4)
+    page.text(labels["diplomas"], size=12, bold=True)
+    if not content.diplomas:
+        page.text(labels["none"])
+    for item in content.diplomas:
+        _diploma(page, item, language)
+    page.need(40)
+    page.y -= 6
+    page.text(f"{labels['verify']} {verify_url}", size=9, bold=True)
+    canvas.setFont("Helvetica", 8)
+    text = canvas.beginText(LEFT, page.y)
+    text.textLines(_wrap(labels["signed"], 110))
+    canvas.drawText(text)
+    page.footer()
+    canvas.save()
+    return out.getvalue()
+
+
+def _wrap(value: str, width: int) -> str:
+    lines, line = [], ""
+    for word in value.split():
+        if len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line])

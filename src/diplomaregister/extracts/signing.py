@@ -1,0 +1,152 @@
+"""PAdES signing of extracts with the register key, and the trust root verification relies on.
+
+The key comes from a PKCS#12 file or, when ``EXTRACT_SIGNING_PKCS11_MODULE`` is set, from a PKCS#11
+token (an HSM; SoftHSM2 in tests). Without configuration the development PKI in ``var/pki`` is used
+(generated on first use). The loaded signer, its certificate chain and the PKCS#11 session are
+cached per configuration, so a signature costs one private-key operation and no file reads.
+
+Signatures are PAdES baseline B-B (no timestamp authority, no network): SHA-256, the signing
+certificate and the chain embedded, covering the whole file.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from django.conf import settings
+from pyhanko.keys import load_cert_from_pemder
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.sign import fields, signers
+
+from diplomaregister.extracts.pki import DevPki, make_dev_pki
+
+FIELD_NAME = "DiplomaregisterHandtekening"
+
+
+@dataclass(frozen=True)
+class SigningConfig:
+    pkcs12: str
+    pkcs12_password: str
+    pkcs11_module: str
+    pkcs11_token_label: str
+    pkcs11_pin: str
+    pkcs11_key_label: str
+    trust_root: str
+
+    @classmethod
+    def from_settings(cls) -> SigningConfig:
+        return cls(
+            pkcs12=settings.EXTRACT_SIGNING_PKCS12,
+            pkcs12_password=settings.EXTRACT_SIGNING_PKCS12_PASSWORD,
+            pkcs11_module=settings.EXTRACT_SIGNING_PKCS11_MODULE,
+            pkcs11_token_label=settings.EXTRACT_SIGNING_PKCS11_TOKEN_LABEL,
+            pkcs11_pin=settings.EXTRACT_SIGNING_PKCS11_PIN,
+            pkcs11_key_label=settings.EXTRACT_SIGNING_PKCS11_KEY_LABEL,
+            trust_root=settings.EXTRACT_TRUST_ROOT,
+        )
+
+    @property
+    def uses_dev_pki(self) -> bool:
+        return not self.pkcs12 and not self.pkcs11_module
+
+
+def dev_pki() -> DevPki:
+    """The development chain in ``<var>/pki``, generated on first use."""
+    return make_dev_pki(Path(settings.VAR_DIR) / "pki")
+
+
+def trust_root_path(config: SigningConfig | None = None) -> Path:
+    config = config or SigningConfig.from_settings()
+    if config.trust_root:
+        return Path(config.trust_root)
+    return dev_pki().root_cert
+
+
+@lru_cache(maxsize=8)
+def _trust_root(path: str, mtime: float) -> asn1_x509.Certificate:
+    return load_cert_from_pemder(path)
+
+
+def trust_root(config: SigningConfig | None = None) -> asn1_x509.Certificate:
+    """The only root CA verification accepts (reloaded when the file changes)."""
+    path = trust_root_path(config)
+    return _trust_root(str(path), path.stat().st_mtime)
+
+
+class SigningNotConfigured(RuntimeError):
+    pass
+
+
+@lru_cache(maxsize=8)
+def _load_signer(config: SigningConfig) -> signers.Signer:
+    if config.pkcs11_module:
+        from pyhanko.sign import pkcs11
+
+        if not config.pkcs11_token_label:
+            raise SigningNotConfigured("EXTRACT_SIGNING_PKCS11_TOKEN_LABEL is not set")
+        session = pkcs11.open_pkcs11_session(
+            config.pkcs11_module,
+            token_criteria=pkcs11.TokenCriteria(label=config.pkcs11_token_label),
+            user_pin=config.pkcs11_pin or None,
+        )
+        chain = [trust_root(config)] if config.trust_root else []
+        return pkcs11.PKCS11Signer(
+            session,
+            cert_label=config.pkcs11_key_label,
+            key_label=config.pkcs11_key_label,
+            ca_chain=chain,
+        )
+    if config.pkcs12:
+        path, password = config.pkcs12, config.pkcs12_password
+    else:
+        pki = dev_pki()
+        path, password = str(pki.signing_p12), pki.password
+    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
+    if signer is None:
+        raise SigningNotConfigured(f"cannot load the PKCS#12 file {path} (wrong password?)")
+    return signer
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=8)
+def _pdf_signer(config: SigningConfig) -> signers.PdfSigner:
+    meta = signers.PdfSignatureMetadata(
+        field_name=FIELD_NAME,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason="Uittreksel Diplomaregister",
+        location="Nederland",
+    )
+    return signers.PdfSigner(meta, signer=_load_signer(config))
+
+
+def signer(config: SigningConfig | None = None) -> signers.PdfSigner:
+    """The cached PAdES signer for the configured key (loaded once per process)."""
+    return _pdf_signer(config or SigningConfig.from_settings())
+
+
+def sign_pdf(pdf: bytes, config: SigningConfig | None = None) -> bytes:
+    """Sign ``pdf`` (an unsigned PDF) with the register key; returns the signed file."""
+    pdf_signer = signer(config)
+    writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
+    out = BytesIO()
+    if (config or SigningConfig.from_settings()).pkcs11_module:
+        with _lock:  # one PKCS#11 session is not safe for concurrent operations
+            pdf_signer.sign_pdf(writer, output=out)
+    else:
+        pdf_signer.sign_pdf(writer, output=out)
+    return out.getvalue()
+
+
+def clear_caches() -> None:
+    """Forget loaded keys and sessions (after a configuration change; used by tests)."""
+    _pdf_signer.cache_clear()
+    _load_signer.cache_clear()
+    _trust_root.cache_clear()

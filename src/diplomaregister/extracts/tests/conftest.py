@@ -1,0 +1,61 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from diplomaregister.extracts import signing
+from diplomaregister.extracts.pki import make_dev_pki
+from diplomaregister.organisations.factories import OrganisationFactory
+from diplomaregister.register import services
+from diplomaregister.register.factories import DiplomaDataFactory, PersonDataFactory
+
+ISSUED = timezone.make_aware(dt.datetime(2020, 8, 1, 10, 0))
+NOW = timezone.make_aware(dt.datetime(2024, 3, 5, 12, 0))
+
+
+@pytest.fixture(scope="session")
+def dev_pki(tmp_path_factory):
+    return make_dev_pki(tmp_path_factory.mktemp("pki") / "register", label="Test register")
+
+
+@pytest.fixture(scope="session")
+def other_pki(tmp_path_factory):
+    """A second, unrelated PKI: a forger's key."""
+    return make_dev_pki(tmp_path_factory.mktemp("pki-other") / "forger", label="Forger")
+
+
+@pytest.fixture(autouse=True)
+def signing_settings(settings, dev_pki):
+    settings.EXTRACT_SIGNING_PKCS12 = str(dev_pki.signing_p12)
+    settings.EXTRACT_SIGNING_PKCS12_PASSWORD = dev_pki.password
+    settings.EXTRACT_SIGNING_PKCS11_MODULE = ""
+    settings.EXTRACT_TRUST_ROOT = str(dev_pki.root_cert)
+    settings.EXTRACT_PUBLIC_URL = "https://diplomaregister.example"
+    settings.EXTRACT_VERIFY_RATE = "1000/minute"
+    yield settings
+    signing.clear_caches()
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def holder(db, clock):
+    """A person with a VO diploma (with grades) and a WO master's degree."""
+    school = OrganisationFactory(kind="vo_school", name="Stedelijk Gymnasium Testdam")
+    university = OrganisationFactory(universiteit=True)
+    person_data = PersonDataFactory(family_name="Jansen", given_names="Anna Maria")
+    vo = services.record_diploma(
+        person_data, DiplomaDataFactory(), organisation=school, recorded_at=ISSUED
+    )
+    wo = services.record_diploma(
+        person_data,
+        DiplomaDataFactory(ho=True, date_of_issue=dt.date(2023, 8, 30)),
+        organisation=university,
+        recorded_at=ISSUED.replace(year=2023, month=9),
+    )
+    return vo.diploma.person, vo.diploma, wo.diploma
