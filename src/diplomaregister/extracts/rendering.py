@@ -134,7 +134,9 @@ class _Page:
 
 
 def _qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
-    qr = segno.make_qr(url, error="m")
+    # A fixed mask pattern is valid QR (the mask only tunes readability) and spares segno
+    # scoring all eight masks, which costs more than the rest of the page.
+    qr = segno.make_qr(url, error="m", mask=4)
     rows = list(qr.matrix_iter(border=2))
     cell = size / len(rows)
     canvas.setFillColorRGB(0, 0, 0)

@@ -16,12 +16,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ec import ECDSA
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from django.conf import settings
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 
 from diplomaregister.extracts.pki import DevPki, make_dev_pki
 
@@ -82,6 +87,28 @@ class SigningNotConfigured(RuntimeError):
     pass
 
 
+class CachedKeySigner(signers.SimpleSigner):
+    """A SimpleSigner that parses its private key once.
+
+    pyHanko's SimpleSigner re-parses the key (``load_der_private_key``, with RSA consistency
+    checks) on every raw signature, which costs far more than the signature itself."""
+
+    _pyca_key: Any = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mechanism not in ("rsassa_pkcs1v15", "ecdsa"):
+            return super().sign_raw(data, digest_algorithm)
+        if self._pyca_key is None:
+            self._pyca_key = serialization.load_der_private_key(
+                self.signing_key.dump(), password=None
+            )
+        hash_algo = get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "ecdsa":
+            return self._pyca_key.sign(data, ECDSA(hash_algo))
+        return self._pyca_key.sign(data, PKCS1v15(), hash_algo)
+
+
 @lru_cache(maxsize=8)
 def _load_signer(config: SigningConfig) -> signers.Signer:
     if config.pkcs11_module:
@@ -106,10 +133,14 @@ def _load_signer(config: SigningConfig) -> signers.Signer:
     else:
         pki = dev_pki()
         path, password = str(pki.signing_p12), pki.password
-    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
-    if signer is None:
+    loaded = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
+    if loaded is None:
         raise SigningNotConfigured(f"cannot load the PKCS#12 file {path} (wrong password?)")
-    return signer
+    return CachedKeySigner(
+        signing_cert=loaded.signing_cert,
+        signing_key=loaded.signing_key,
+        cert_registry=loaded.cert_registry,
+    )
 
 
 _lock = threading.Lock()
@@ -132,21 +163,34 @@ def signer(config: SigningConfig | None = None) -> signers.PdfSigner:
     return _pdf_signer(config or SigningConfig.from_settings())
 
 
+@lru_cache(maxsize=8)
+def _bytes_reserved(config: SigningConfig) -> int:
+    """Room for the CMS signature container: the embedded certificates, the signature value and
+    the signed attributes, with margin. Reserving it up front spares pyHanko a dry-run signature
+    per document to estimate the size."""
+    pdf_signer = _pdf_signer(config)
+    certs = [pdf_signer.signer.signing_cert, *pdf_signer.signer.cert_registry]
+    return sum(len(c.dump()) for c in certs if c is not None) + 4096
+
+
 def sign_pdf(pdf: bytes, config: SigningConfig | None = None) -> bytes:
     """Sign ``pdf`` (an unsigned PDF) with the register key; returns the signed file."""
+    config = config or SigningConfig.from_settings()
     pdf_signer = signer(config)
+    reserved = _bytes_reserved(config)
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
     out = BytesIO()
-    if (config or SigningConfig.from_settings()).pkcs11_module:
+    if config.pkcs11_module:
         with _lock:  # one PKCS#11 session is not safe for concurrent operations
-            pdf_signer.sign_pdf(writer, output=out)
+            pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserved)
     else:
-        pdf_signer.sign_pdf(writer, output=out)
+        pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserved)
     return out.getvalue()
 
 
 def clear_caches() -> None:
     """Forget loaded keys and sessions (after a configuration change; used by tests)."""
+    _bytes_reserved.cache_clear()
     _pdf_signer.cache_clear()
     _load_signer.cache_clear()
     _trust_root.cache_clear()
