@@ -185,3 +185,17 @@ def test_make_extract_command(holder, tmp_path):
     )
     assert "2 diploma(s)" in out.getvalue()
     assert verification.verify_file(path.read_bytes()).valid
+
+
+def test_download_response_and_extract_listing(holder):
+    from diplomaregister.extracts.selectors import extracts_of, pdf_response
+
+    person, _, _ = holder
+    first = make_extract(person)
+    second = make_extract(person, language="en")
+    response = pdf_response(second)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="extract-20240305-')
+    assert response["Cache-Control"] == "no-store"
+    assert response.content == second.pdf_bytes
+    assert list(extracts_of(person)) == [second.extract, first.extract]
