@@ -6,15 +6,19 @@ The same function serves the portal download (portal_holder), share pages and
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 from diplomaregister.core import clock
 from diplomaregister.extracts import disclosure
 from diplomaregister.extracts.codes import code_hash, display, new_code
+from diplomaregister.extracts.content import ExtractContent
 from diplomaregister.extracts.models import Extract
 from diplomaregister.extracts.rendering import render_pdf
 from diplomaregister.extracts.signing import sign_pdf
@@ -43,9 +47,15 @@ def make_extract(
     *,
     diplomas: Iterable[Diploma | int] | None = None,
     language: str = "nl",
+    channel: str = "portal",
+    requester: Any = None,
+    basis: str = "holder",
 ) -> ExtractFile:
     """A signed extract of ``person``'s current diplomas (all, or the given ones) in nl or en.
 
+    ``requester``/``basis`` name who receives it when that is not the holder (e.g. a share-link
+    viewer: an engine ``Requester`` and basis ``holder_share``); the disclosure is logged through
+    the engine in the same transaction that stores the Extract.
     Raises ``LookupError`` if a given diploma is not a current diploma of this person."""
     language = "en" if language.lower().startswith("en") else "nl"
     ids = None if diplomas is None else [d if isinstance(d, int) else d.pk for d in diplomas]
@@ -56,12 +66,33 @@ def make_extract(
         content, code=code, verify_url=verify_url(code), language=language, today=clock.today()
     )
     signed = sign_pdf(pdf)
-    extract = Extract.objects.create(
+    with transaction.atomic():
+        disclosure.log_extract(
+            person,
+            diploma_ids=[d.diploma_id for d in content.diplomas],
+            channel=channel,
+            requester=requester,
+            basis=basis,
+        )
+        extract = _store(person, content, code, signed, language, diplomas is None, now)
+    return ExtractFile(signed, display(code), extract)
+
+
+def _store(
+    person: Person,
+    content: ExtractContent,
+    code: str,
+    signed: bytes,
+    language: str,
+    everything: bool,
+    now: dt.datetime,
+) -> Extract:
+    return Extract.objects.create(
         person=person,
         code_hash=code_hash(code),
         pdf_sha256=hashlib.sha256(signed).hexdigest(),
         language=language,
-        scope="all" if diplomas is None else "selected",
+        scope="all" if everything else "selected",
         diplomas=[
             {"diploma": d.diploma_id, "version_id": d.version_id, "version": d.version}
             for d in content.diplomas
@@ -69,4 +100,3 @@ def make_extract(
         person_version=content.person_version,
         created_at=now,
     )
-    return ExtractFile(signed, display(code), extract)
