@@ -199,3 +199,35 @@ def test_download_response_and_extract_listing(holder):
     assert response["Cache-Control"] == "no-store"
     assert response.content == second.pdf_bytes
     assert list(extracts_of(person)) == [second.extract, first.extract]
+
+
+def test_corrected_holder_identity_is_reported(holder, clock):
+    person, vo, _ = holder
+    pdf = make_extract(person).pdf_bytes
+    clock.shift(dt.timedelta(days=2))
+    services.upsert_person(
+        PersonDataFactory(
+            pgn=person.pgn, family_name="Jansen-de Vries", given_names="Anna Maria",
+            gender="V", birth_date=dt.date(2001, 5, 17),
+        ),
+        recorded_at=timezone.now(),
+    )  # fmt: skip
+    result = verification.verify_file(pdf)
+    assert result.holder_changed
+    assert result.holder_name == "Anna Maria Jansen-de Vries"
+
+
+def test_verify_extract_on_a_missing_file_is_a_clear_error(tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("verify_extract", str(tmp_path / "missing.pdf"))
+
+
+def test_signed_but_unknown_extract_is_not_valid(holder, tmp_path):
+    person, _, _ = holder
+    pdf = make_extract(person).pdf_bytes
+    Extract.objects.all().delete()  # e.g. a file from another environment's database
+    code, output = run_verify(tmp_path, pdf)
+    assert code == 1
+    assert "signature: valid" in output and "not issued by this register" in output
