@@ -57,8 +57,10 @@ class ExtractContent:
         return f"{self.given_names} {self.family_name}".strip()
 
 
-def _grade(value: object) -> str:
-    return "" if value is None else str(value).replace(".", ",")
+def _grade(value: object, language: str) -> str:
+    if value is None:
+        return ""
+    return str(value) if language == "en" else str(value).replace(".", ",")
 
 
 def diploma_line(state: DiplomaState, language: str) -> DiplomaLine:
@@ -82,9 +84,9 @@ def diploma_line(state: DiplomaState, language: str) -> DiplomaLine:
     grades = tuple(
         Grade(
             f"{g.subject_name} ({g.subject_code})",
-            _grade(g.school_exam_grade),
-            _grade(g.central_exam_grade),
-            _grade(g.final_grade),
+            _grade(g.school_exam_grade, language),
+            _grade(g.central_exam_grade, language),
+            _grade(g.final_grade, language),
         )
         for g in sorted(version.grades.all(), key=lambda g: g.subject_code)
     )

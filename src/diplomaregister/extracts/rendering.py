@@ -100,16 +100,22 @@ def format_date(day: dt.date | None, language: str) -> str:
 class _Page:
     """A cursor over canvas pages with a footer carrying the code on each page."""
 
-    def __init__(self, canvas: Canvas, labels: dict[str, str], code: str, url: str) -> None:
+    def __init__(
+        self, canvas: Canvas, labels: dict[str, str], code: str, url: str, holder: str
+    ) -> None:
         self.c, self.labels, self.code, self.url = canvas, labels, code, url
+        self.holder = holder
         self.number = 1
         self.y = TOP
 
     def footer(self) -> None:
         c = self.c
         c.setFont("Helvetica", 8)
-        c.drawString(LEFT, 15 * mm, f"{self.labels['code']}: {display(self.code)}  —  {self.url}")
-        c.drawRightString(RIGHT, 15 * mm, f"{self.labels['page']} {self.number}")
+        c.drawString(
+            LEFT, 18 * mm, f"{self.holder}  —  {self.labels['code']}: {display(self.code)}"
+        )
+        c.drawRightString(RIGHT, 18 * mm, f"{self.labels['page']} {self.number}")
+        c.drawString(LEFT, 14 * mm, self.url)
 
     def need(self, height: float) -> None:
         if self.y - height < BOTTOM:
@@ -198,7 +204,8 @@ def render_pdf(
     canvas.setAuthor("Diplomaregister")
     canvas.setSubject(f"{labels['code']} {display(code)}")
     canvas.setCreator("diplomaregister")
-    page = _Page(canvas, labels, code, verify_url)
+    holder = f"{content.full_name}, {format_date(content.birth_date, language)}"
+    page = _Page(canvas, labels, code, verify_url, holder)
 
     qr_size = 32 * mm
     _qr(canvas, verify_url, RIGHT - qr_size, TOP - qr_size + 8, qr_size)
