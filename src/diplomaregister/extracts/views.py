@@ -86,6 +86,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if limited:
         return limited
     t = texts(_language())
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_UPLOAD_BYTES + 65536:  # refuse before Django spools the body to disk
+        return _form(request, t["too_large"], status=413)
     upload = request.FILES.get("extract")
     if upload is not None:
         if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:

@@ -146,3 +146,12 @@ def test_empty_post_gets_a_clear_error(client):
     response = client.post("/verifieren/", {})
     assert response.status_code == 400
     assert "Kies een bestand of typ een code." in body(response)
+
+
+def test_oversized_upload_is_refused_before_parsing(client, settings):
+    from diplomaregister.extracts import views
+
+    big = b"%PDF-1.4\n" + b"0" * (views.MAX_UPLOAD_BYTES + 70000)
+    response = upload(client, big)
+    assert response.status_code == 413
+    assert "te groot" in body(response)
