@@ -9,6 +9,8 @@ DOMAIN_API_MODULES = [
     "diplomaregister.levering.api_urls",
     "diplomaregister.verstrekking.api_urls",
     "diplomaregister.logboek.api_urls",
+    "diplomaregister.abonnementen.api_urls",
+    "diplomaregister.portal_holder.api_urls",
     "diplomaregister.portal_institution.api_urls",
 ]
 

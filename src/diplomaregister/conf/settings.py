@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "diplomaregister.levering",
     "diplomaregister.verstrekking",
     "diplomaregister.logboek",
+    "diplomaregister.abonnementen",
     "diplomaregister.extracts",
     "diplomaregister.portal_holder",
     "diplomaregister.portal_institution",

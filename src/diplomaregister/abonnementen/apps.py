@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AbonnementenConfig(AppConfig):
+    name = "diplomaregister.abonnementen"
+    label = "abonnementen"
