@@ -97,7 +97,7 @@ class Programme(models.Model):
     name_nl = models.CharField(max_length=200)
     name_en = models.CharField(max_length=200, blank=True)
     level = models.CharField(max_length=16, blank=True)
-    degree = models.CharField(max_length=32, blank=True)
+    degree = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [
@@ -222,7 +222,7 @@ class DiplomaVersion(VersionFields):
     vo_leerweg = models.CharField(max_length=16, blank=True)
     mbo_level = models.PositiveSmallIntegerField(null=True, blank=True)
     mbo_leerweg = models.CharField(max_length=8, blank=True)
-    ho_degree = models.CharField(max_length=32, blank=True)
+    ho_degree = models.CharField(max_length=64, blank=True)
     ho_exam_type = models.CharField(max_length=16, blank=True)
     withdrawal_reason = models.CharField(max_length=200, blank=True)
     # Art. 17 lid 2 ("overige diplomagegevens") is missing from the seed text; its parts are kept here,
