@@ -117,3 +117,10 @@ EXTRACT_VERIFY_RATE = declare(
     "20/minute",
     "Verification attempts allowed per client address on `/verifieren/` (`N/second|minute|hour`).",
 )
+DISCLOSURE_KEY = declare(
+    "DIPLOMAREGISTER_DISCLOSURE_KEY",
+    "",
+    "Secret from which the per-recipient pseudonym keys (art. 23, 26, 47, 51, 52) and the keyed "
+    "subject reference of the disclosure log are derived. Empty: derived from DJANGO_SECRET_KEY. "
+    "Changing it changes every pseudonym.",
+)

@@ -164,3 +164,6 @@ EXTRACT_TRUST_ROOT = env.get(env.EXTRACT_TRUST_ROOT)
 EXTRACT_CODE_KEY = env.get(env.EXTRACT_CODE_KEY)
 EXTRACT_PUBLIC_URL = env.get(env.EXTRACT_PUBLIC_URL)
 EXTRACT_VERIFY_RATE = env.get(env.EXTRACT_VERIFY_RATE)
+
+# Disclosure (verstrekking) and its log (logboek); see conf/env.py.
+DISCLOSURE_KEY = env.get(env.DISCLOSURE_KEY)

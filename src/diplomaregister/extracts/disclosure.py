@@ -61,7 +61,9 @@ def log_extract(
     )
 
 
-def log_verification(person: Person, *, extract_id: int, channel: str = "web") -> None:
+def log_verification(
+    person: Person, *, extract_id: int, diploma_ids: list[int], channel: str = "web"
+) -> None:
     """Log a verification of an extract as a view of the holder's data."""
     eng = engine()
     if eng is None:
@@ -71,5 +73,5 @@ def log_verification(person: Person, *, extract_id: int, channel: str = "web") -
         basis="extract_verification",
         subject=person,
         channel=channel,
-        query={"purpose": "extract_verification", "extract": extract_id},
+        query={"purpose": "extract_verification", "extract": extract_id, "diplomas": diploma_ids},
     )

@@ -149,7 +149,12 @@ def _finish(result: Verification, extract: Extract | None, channel: str) -> Veri
         return result
     result.extract = extract
     _check_data(result, extract)
-    disclosure.log_verification(extract.person, extract_id=extract.pk, channel=channel)
+    disclosure.log_verification(
+        extract.person,
+        extract_id=extract.pk,
+        diploma_ids=list(extract.diploma_versions()),
+        channel=channel,
+    )
     return result
 
 

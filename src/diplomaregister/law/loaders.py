@@ -176,3 +176,61 @@ def legal_terms() -> dict[str, LegalTerm]:
 @cache
 def on_time_target() -> float:
     return float(_load("legal_terms.yaml")["target_on_time_share"])
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """One ground for disclosure (law/legal_bases.yaml): who may receive what, and how."""
+
+    code: str
+    article: str
+    recipient_kinds: tuple[str, ...]
+    purpose_nl: str
+    purpose_en: str
+    fields: tuple[str, ...]
+    pseudonymised: bool
+    scope: str
+    modes: tuple[str, ...]
+    suppress_below: int | None = None
+
+
+BASIS_SCOPES = ("all", "self", "share", "extract", "own_students", "awarded_by_self")
+BASIS_MODES = ("request", "subscription", "bulk_export", "aggregate")
+REQUESTER_KINDS = ("holder", "public")  # besides organisation kinds
+
+
+def _expand(names: list[str], groups: dict[str, list[str]]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        if name.startswith("@"):
+            out += _expand(groups[name[1:]], groups)
+        elif name not in out:
+            out.append(name)
+    return list(dict.fromkeys(out))
+
+
+@cache
+def disclosure_outputs() -> dict[str, str]:
+    """Every name the disclosure engine can output, with its field-catalogue key."""
+    return dict(_load("legal_bases.yaml")["outputs"])
+
+
+@cache
+def legal_bases() -> dict[str, LegalBasis]:
+    raw = _load("legal_bases.yaml")
+    groups = raw["groups"]
+    bases = {}
+    for code, item in raw["bases"].items():
+        bases[code] = LegalBasis(
+            code=code,
+            article=item["article"],
+            recipient_kinds=tuple(item["recipient_kinds"]),
+            purpose_nl=item["purpose_nl"],
+            purpose_en=item["purpose_en"],
+            fields=tuple(_expand(item.get("fields", []), groups)),
+            pseudonymised=bool(item.get("pseudonymised", False)),
+            scope=item["scope"],
+            modes=tuple(item["modes"]),
+            suppress_below=item.get("suppress_below"),
+        )
+    return bases

@@ -1,0 +1,49 @@
+"""Disclosure log in the style of Logius' "Logboek dataverwerkingen": one row per disclosure.
+
+Rows are only inserted (PostgreSQL triggers refuse UPDATE and DELETE, migration 0002) and form a hash
+chain: ``row_hash = sha256(prev_hash + canonical row)``, with a gap-free ``seq``; ``verify_log`` finds
+any edited, removed or reordered row. The data subject is stored as a keyed hash of the persoonsgebonden
+nummer (``subject_ref``): the holder's portal finds their rows by it, a log reader cannot read the BSN.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class LogEntry(models.Model):
+    seq = models.BigIntegerField(unique=True, help_text="Position in the hash chain, gap-free.")
+    occurred_at = models.DateTimeField()
+    trace_id = models.CharField(max_length=64, db_index=True)
+    basis = models.CharField(
+        max_length=32, help_text="Processing activity: key of legal_bases.yaml."
+    )
+    article = models.CharField(max_length=120, blank=True)
+    activity_nl = models.CharField(max_length=250, blank=True)
+    activity_en = models.CharField(max_length=250, blank=True)
+    recipient_kind = models.CharField(max_length=40)
+    recipient_label = models.CharField(max_length=200, blank=True)
+    recipient_code = models.CharField(max_length=16, blank=True)
+    client_id = models.BigIntegerField(null=True, blank=True)
+    user_id = models.BigIntegerField(null=True, blank=True)
+    subject_ref = models.CharField(max_length=64, blank=True, db_index=True)
+    fields = models.JSONField(default=list, blank=True)
+    record_count = models.IntegerField(default=0)
+    channel = models.CharField(max_length=32)
+    outcome = models.CharField(max_length=16, help_text="disclosed or refused")
+    reason = models.CharField(max_length=200, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    row_hash = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["subject_ref", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.seq} {self.basis} {self.outcome}"
+
+
+class ChainHead(models.Model):
+    """A single row locked while a log row is appended, so the chain has one writer at a time."""
+
+    seq = models.BigIntegerField(default=0)
+    row_hash = models.CharField(max_length=64, default="0" * 64)
