@@ -124,3 +124,14 @@ DISCLOSURE_KEY = declare(
     "subject reference of the disclosure log are derived. Empty: derived from DJANGO_SECRET_KEY. "
     "Changing it changes every pseudonym.",
 )
+DIGID_MOCK = declare(
+    "DIGID_MOCK",
+    "true",
+    "Use django-digid-eherkenning's DigiD mock (log in by typing a BSN) instead of DigiD SAML. "
+    "Forced off when DIPLOMAREGISTER_ENVIRONMENT=production.",
+)
+SHARE_LINK_RATE = declare(
+    "SHARE_LINK_RATE",
+    "30/minute",
+    "Share-link page views allowed per client address (`N/second|minute|hour`).",
+)

@@ -167,3 +167,20 @@ EXTRACT_VERIFY_RATE = env.get(env.EXTRACT_VERIFY_RATE)
 
 # Disclosure (verstrekking) and its log (logboek); see conf/env.py.
 DISCLOSURE_KEY = env.get(env.DISCLOSURE_KEY)
+
+# DigiD login of holders (django-digid-eherkenning); the mock locally, SAML in production.
+DIGID_MOCK = env.get_bool(env.DIGID_MOCK) and not PRODUCTION
+INSTALLED_APPS += ["solo", "privates", "simple_certmanager", "digid_eherkenning"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # operators (admin)
+    "diplomaregister.portal_holder.auth."
+    + ("DigiDMockHolderBackend" if DIGID_MOCK else "DigiDHolderBackend"),
+]
+PRIVATE_MEDIA_ROOT = f"{VAR_DIR}/private-media"
+PRIVATE_MEDIA_URL = "/private-media/"
+DIGID_MOCK_APP_TITLE = "Diplomaregister"
+DIGID_MOCK_RETURN_URL = "/mijn/"
+DIGID_MOCK_CANCEL_URL = "/"
+DIGID_MOCK_IDP_VALIDATE_CALLBACK_URLS = True
+LOGIN_URL = "/digid/login/"
+SHARE_LINK_RATE = env.get(env.SHARE_LINK_RATE)

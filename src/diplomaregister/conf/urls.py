@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("diplomaregister.api.urls")),
     *optional_include("mijn/", "diplomaregister.portal_holder.urls"),
+    *optional_include("delen/", "diplomaregister.portal_holder.share_urls"),
     *optional_include("verifieren/", "diplomaregister.extracts.urls"),
     *optional_include("instelling/", "diplomaregister.portal_institution.urls"),
     *optional_include("", "diplomaregister.auth_urls"),

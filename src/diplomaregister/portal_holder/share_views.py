@@ -1,0 +1,75 @@
+"""The public page behind a share link: no login, rate limited, never cached, no referrer."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from diplomaregister.extracts.ratelimit import allow
+from diplomaregister.extracts.selectors import pdf_response
+from diplomaregister.extracts.services import make_extract
+from diplomaregister.portal_holder.models import ShareLink
+from diplomaregister.portal_holder.services import active_link
+from diplomaregister.portal_holder.views import labelled
+from diplomaregister.verstrekking.engine import Requester, disclose_diplomas
+
+
+def _viewer(link: ShareLink) -> Requester:
+    return Requester(kind="public", label=f"deellink {link.short_id}")
+
+
+def _gone(request: HttpRequest) -> HttpResponse:
+    response = render(request, "portal_holder/share_gone.html", status=404)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _limited(request: HttpRequest) -> HttpResponse | None:
+    allowed, retry = allow(request, "share", settings.SHARE_LINK_RATE)
+    if allowed:
+        return None
+    response = render(request, "portal_holder/share_gone.html", {"limited": True}, status=429)
+    response["Retry-After"] = str(retry)
+    return response
+
+
+@never_cache
+def shared(request: HttpRequest, token: str) -> HttpResponse:
+    if (limited := _limited(request)) is not None:
+        return limited
+    link = active_link(token)
+    if link is None:
+        return _gone(request)
+    disclosure = disclose_diplomas(
+        requester=_viewer(link), basis="holder_share", subject=link.person, channel="share",
+        diploma_ids=link.diploma_ids,
+    )  # fmt: skip
+    response = render(
+        request,
+        "portal_holder/shared.html",
+        {"subject": disclosure.subject, "records": [labelled(r) for r in disclosure.records],
+         "link": link, "token": token},
+    )  # fmt: skip
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_POST
+@never_cache
+def shared_extract(request: HttpRequest, token: str) -> HttpResponse:
+    if (limited := _limited(request)) is not None:
+        return limited
+    link = active_link(token)
+    if link is None:
+        return _gone(request)
+    try:
+        made = make_extract(
+            link.person, diplomas=link.diploma_ids, language=request.POST.get("lang", "nl"),
+            channel="share", requester=_viewer(link), basis="holder_share",
+        )  # fmt: skip
+    except LookupError as exc:  # a shared diploma was withdrawn since
+        raise Http404 from exc
+    return pdf_response(made)

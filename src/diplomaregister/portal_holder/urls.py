@@ -1,0 +1,14 @@
+from django.urls import path
+
+from diplomaregister.portal_holder import views
+
+app_name = "holder_portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("diploma/<int:diploma_id>/", views.diploma, name="diploma"),
+    path("uittreksel/", views.extract, name="extract"),
+    path("inzage-log/", views.disclosure_log, name="disclosure_log"),
+    path("delen/", views.shares, name="shares"),
+    path("delen/<str:short_id>/intrekken/", views.revoke_share, name="revoke_share"),
+]

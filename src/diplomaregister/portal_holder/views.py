@@ -1,0 +1,183 @@
+"""Mijn diploma's: the holder's own documents, extracts, share links and disclosure log.
+
+Every page reads the register through the disclosure engine (basis ``holder``, AVG art. 15), so the
+holder's own views are logged like anyone else's. Ids in URLs are always checked against the
+logged-in holder: another person's id gives 404.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from diplomaregister.extracts.selectors import pdf_response
+from diplomaregister.extracts.services import make_extract
+from diplomaregister.law.loaders import document_kinds, sectors
+from diplomaregister.logboek.selectors import entries_for_subject
+from diplomaregister.portal_holder.auth import HOLDER_PGN
+from diplomaregister.portal_holder.forms import ShareForm
+from diplomaregister.portal_holder.models import ShareLink
+from diplomaregister.portal_holder.services import ShareLinkError, create_share_link, revoke
+from diplomaregister.register.models import Person
+from diplomaregister.register.selectors import person_by_pgn
+from diplomaregister.verstrekking.engine import Disclosure, Requester, disclose_diplomas
+
+View = Callable[..., HttpResponse]
+
+
+def holder_view(view: View) -> View:
+    """Login with DigiD required; the view gets the holder's Person (None when the register
+    knows no data of this BSN). Never cached."""
+
+    @login_required
+    @never_cache
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        pgn = request.session.get(HOLDER_PGN)
+        if not pgn:  # an operator session, or the DigiD session ended: log in again
+            logout(request)
+            return redirect(f"/digid/login/?next={request.path}")
+        return view(request, person_by_pgn(pgn), *args, **kwargs)
+
+    return wrapper
+
+
+def _disclose(
+    request: HttpRequest, person: Person, diploma_ids: list[int] | None = None
+) -> Disclosure:
+    return disclose_diplomas(
+        requester=Requester(kind="holder", label="Mijn diploma's", user_id=request.user.pk),
+        basis="holder",
+        subject=person,
+        channel="portal",
+        diploma_ids=diploma_ids,
+    )
+
+
+def labelled(record: dict[str, Any]) -> dict[str, Any]:
+    """Add display names of kind and sector in the current language."""
+    english = (get_language() or "nl").startswith("en")
+    kind = document_kinds().get(record.get("kind", ""))
+    sector = sectors().get(record.get("sector", ""), {})
+    return {
+        **record,
+        "kind_name": (kind.name_en if english else kind.name_nl) if kind else "",
+        "sector_name": sector.get("name_en" if english else "name_nl", record.get("sector", "")),
+    }
+
+
+def _grouped(
+    records: list[dict[str, Any]],
+) -> list[tuple[str, list[tuple[int, list[dict[str, Any]]]]]]:
+    """Sector by sector in the order of the law tables (PO, VO, ... WO, staatsexamen,
+    inburgering), newest year first."""
+    order = list(sectors())
+    by_sector: dict[str, dict[int, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    names: dict[str, str] = {}
+    for record in map(labelled, records):
+        names[record["sector"]] = record["sector_name"]
+        by_sector[record["sector"]][record["date_of_issue"].year].append(record)
+    ranked = sorted(by_sector, key=lambda s: order.index(s) if s in order else len(order))
+    return [(names[s], sorted(by_sector[s].items(), reverse=True)) for s in ranked]
+
+
+@holder_view
+def home(request: HttpRequest, person: Person | None) -> HttpResponse:
+    if person is None:
+        return render(request, "portal_holder/unknown.html")
+    disclosure = _disclose(request, person)
+    return render(
+        request,
+        "portal_holder/home.html",
+        {"subject": disclosure.subject, "groups": _grouped(disclosure.records)},
+    )
+
+
+@holder_view
+def diploma(request: HttpRequest, person: Person | None, diploma_id: int) -> HttpResponse:
+    if person is None:
+        raise Http404
+    disclosure = _disclose(request, person, [diploma_id])
+    if not disclosure.records:
+        raise Http404
+    return render(request, "portal_holder/diploma.html", {"d": labelled(disclosure.records[0])})
+
+
+@require_POST
+@holder_view
+def extract(request: HttpRequest, person: Person | None) -> HttpResponse:
+    if person is None:
+        raise Http404
+    language = "en" if request.POST.get("lang") == "en" else "nl"
+    chosen = request.POST.get("diploma")
+    try:
+        ids = [int(chosen)] if chosen else None
+        made = make_extract(person, diplomas=ids, language=language, channel="portal")
+    except (LookupError, ValueError) as exc:
+        raise Http404 from exc
+    return pdf_response(made)
+
+
+@holder_view
+def disclosure_log(request: HttpRequest, person: Person | None) -> HttpResponse:
+    if person is None:
+        return render(request, "portal_holder/unknown.html")
+    rows = list(entries_for_subject(person)[:500])
+    others = [r for r in rows if r.recipient_kind != "holder"]
+    english = (get_language() or "nl").startswith("en")
+    return render(
+        request,
+        "portal_holder/disclosure_log.html",
+        {"rows": others, "own_views": len(rows) - len(others), "english": english},
+    )
+
+
+@holder_view
+def shares(request: HttpRequest, person: Person | None) -> HttpResponse:
+    if person is None:
+        return render(request, "portal_holder/unknown.html")
+    disclosure = _disclose(request, person)
+    choices = [
+        (
+            r["diploma_id"],
+            f"{labelled(r)['kind_name']} — {r['organisation_name']} ({r['date_of_issue']:%Y})",
+        )
+        for r in disclosure.records
+        if r["status"] == "valid"
+    ]
+    form = ShareForm(request.POST or None, choices=choices)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            link, token = create_share_link(
+                person, form.cleaned_data["diplomas"], days=form.cleaned_data["days"],
+                label=form.cleaned_data["label"],
+            )  # fmt: skip
+            created = {"link": link, "url": request.build_absolute_uri(f"/delen/{token}/")}
+            form = ShareForm(choices=choices)
+        except ShareLinkError as exc:
+            form.add_error(None, str(exc))
+    links = ShareLink.objects.filter(person=person).order_by("-created_at")
+    return render(
+        request, "portal_holder/shares.html", {"form": form, "links": links, "created": created}
+    )
+
+
+@require_POST
+@holder_view
+def revoke_share(request: HttpRequest, person: Person | None, short_id: str) -> HttpResponse:
+    link = ShareLink.objects.filter(person=person, short_id=short_id).first()
+    if person is None or link is None:
+        raise Http404
+    revoke(link)
+    return redirect("holder_portal:shares")
