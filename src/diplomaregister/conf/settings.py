@@ -141,6 +141,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVERS": [{"url": "https://diplomaregister.example/api/v1", "description": "Production"}],
+    "CONTACT": {
+        "name": "Diplomaregister maintainers",
+        "url": "https://diplomaregister.example/contact",
+        "email": "diplomaregister@example.org",
+    },
+    "LICENSE": {"name": "EUPL-1.2"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "diplomaregister.core.openapi.postprocess",
+    ],
 }
 
 LOGGING = {

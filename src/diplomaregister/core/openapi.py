@@ -1,0 +1,71 @@
+"""drf-spectacular post-processing: what the Dutch API Design Rules ask of every operation
+(standards/api-design-rules-linter.yaml), applied once here instead of on each view:
+an ``API-Version`` header on every success response, a problem+json 400 on every operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PROBLEM = {
+    "type": "object",
+    "description": "RFC 9457 problem details; `invalid-params` name field, rule and reason.",
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "invalid-params": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "code": {"type": "string"},
+                    "reason": {"type": "string"},
+                    "record": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def _fix_examples(node: Any) -> None:
+    """drf-spectacular's cursor-pagination example ends in a stray quote; keep examples valid."""
+    if isinstance(node, dict):
+        example = node.get("example")
+        if node.get("format") == "uri" and isinstance(example, str):
+            node["example"] = example.rstrip('"')
+        for value in node.values():
+            _fix_examples(value)
+    elif isinstance(node, list):
+        for value in node:
+            _fix_examples(value)
+
+
+def postprocess(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    version = result.get("info", {}).get("version", "")
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {})["Problem"] = PROBLEM
+    header = {"description": "Full version of the API (API Design Rules, version-header).",
+              "schema": {"type": "string", "example": version}}  # fmt: skip
+    bad_request = {
+        "description": "The request or a record breaks a rule (problem details).",
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = operation["responses"]
+            responses.setdefault("400", bad_request)
+            for code, response in responses.items():
+                if str(code)[0] in "23":
+                    response.setdefault("headers", {})["API-Version"] = header
+    _fix_examples(components.get("schemas", {}))
+    return result

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from diplomaregister.levering import api
+
+urlpatterns = [
+    path("leveringen", api.DeliveryListView.as_view(), name="levering-list"),
+    path("leveringen/bestanden", api.FileUploadView.as_view(), name="levering-upload"),
+    path("leveringen/<int:pk>", api.DeliveryDetailView.as_view(), name="levering-detail"),
+    path(
+        "leveringen/<int:pk>/terugkoppeling", api.FeedbackView.as_view(), name="levering-feedback"
+    ),
+    path("diplomas", api.DiplomaView.as_view(), name="diploma-deliver"),
+    path(
+        "diplomas/<str:record_key>/intrekking",
+        api.WithdrawalView.as_view(),
+        name="diploma-withdraw",
+    ),
+    path("termijnbewaking", api.TermReportView.as_view(), name="termijnbewaking"),
+]

@@ -1,0 +1,166 @@
+"""The one validation pipeline of levering: API, upload and batch file all come through here.
+
+Per record: parse (levering/parsing.py) -> register service (validation driven by the field catalogue
+and the document-kind table, then an insert-only write). Good records are kept when others are
+rejected; every record gets a feedback row. Records are committed per chunk together with their
+feedback and the delivery's progress, so a killed import re-run with the same file continues after
+the last committed chunk; the register's (organisation, record key) identity makes a record delivered
+twice a no-op.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from django.db import transaction
+
+from diplomaregister.core import clock
+from diplomaregister.levering.models import Delivery, DeliveryRecord
+from diplomaregister.levering.parsing import parse
+from diplomaregister.organisations.models import Organisation
+from diplomaregister.register.errors import RegisterValidationError, Violation
+from diplomaregister.register.models import Diploma
+from diplomaregister.register.services import record_diploma, withdraw_diploma
+
+logger = logging.getLogger(__name__)
+CHUNK = 500
+
+
+@dataclass
+class RecordResult:
+    index: int
+    record_key: str
+    outcome: str  # created | corrected | unchanged | withdrawn | rejected
+    violations: list[Violation] = field(default_factory=list)
+
+    def feedback(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "record_key": self.record_key,
+            "outcome": self.outcome,
+            "violations": [v.as_dict() for v in self.violations],
+        }
+
+
+class ForeignOrganisation(PermissionError):
+    """Art. 22: the organisation that awarded a document delivers it; nobody else."""
+
+
+def check_organisation(raw: dict[str, Any], organisation: Organisation) -> None:
+    named = str(raw.get("organisation") or "").strip()
+    if named and named != organisation.code:
+        raise ForeignOrganisation("A client delivers only for its own organisation (art. 22).")
+
+
+def process(
+    raw: dict[str, Any],
+    index: int,
+    organisation: Organisation,
+    *,
+    recorded_at: dt.datetime,
+    source: str,
+) -> RecordResult:
+    """One record, atomically: written completely or not at all."""
+    parsed = parse(raw)
+    if parsed.violations:
+        return RecordResult(index, parsed.record_key, "rejected", parsed.violations)
+    try:
+        with transaction.atomic():
+            check_organisation(raw, organisation)
+            if parsed.action == "withdraw":
+                diploma = Diploma.objects.filter(
+                    organisation=organisation, record_key=parsed.record_key
+                ).first()
+                if diploma is None:
+                    raise RegisterValidationError(
+                        [
+                            Violation(
+                                "record_key",
+                                "unknown",
+                                "No document with this record key was delivered.",
+                            )
+                        ]
+                    )
+                assert parsed.effective_date is not None
+                withdraw_diploma(diploma, effective_date=parsed.effective_date, reason=parsed.reason,
+                                 recorded_at=recorded_at, source=source)  # fmt: skip
+                return RecordResult(index, parsed.record_key, "withdrawn")
+            assert parsed.person is not None and parsed.diploma is not None
+            outcome = record_diploma(parsed.person, parsed.diploma, organisation=organisation,
+                                     recorded_at=recorded_at, source=source)  # fmt: skip
+            return RecordResult(index, parsed.record_key, outcome.action)
+    except RegisterValidationError as exc:
+        return RecordResult(index, parsed.record_key, "rejected", exc.violations)
+    except ForeignOrganisation as exc:
+        return RecordResult(index, parsed.record_key, "rejected",
+                            [Violation("organisation", "organisation.not_own", str(exc))])  # fmt: skip
+
+
+def _chunks(
+    records: Iterable[dict[str, Any]], size: int
+) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    numbered = enumerate(records)
+    while chunk := list(islice(numbered, size)):
+        yield chunk
+
+
+def run(
+    delivery: Delivery,
+    records: Iterable[dict[str, Any]],
+    *,
+    chunk_size: int = CHUNK,
+    on_progress: Any = None,
+) -> Delivery:
+    """Process ``records`` into ``delivery``, skipping those a previous run already committed."""
+    source = f"levering:{delivery.pk}"
+    for chunk in _chunks(records, chunk_size):
+        todo = [(i, raw) for i, raw in chunk if i >= delivery.next_index]
+        if todo:
+            with transaction.atomic():
+                locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
+                todo = [(i, raw) for i, raw in todo if i >= locked.next_index]
+                now = clock.now()
+                results = [process(raw, i, delivery.organisation, recorded_at=now, source=source)
+                           for i, raw in todo]  # fmt: skip
+                DeliveryRecord.objects.bulk_create(
+                    DeliveryRecord(delivery=locked, index=r.index, record_key=r.record_key[:64],
+                                   outcome=r.outcome, violations=[v.as_dict() for v in r.violations])
+                    for r in results
+                )  # fmt: skip
+                for r in results:
+                    setattr(locked, r.outcome, getattr(locked, r.outcome) + 1)
+                if results:
+                    locked.next_index = results[-1].index + 1
+                locked.save()
+                delivery = locked
+        if on_progress is not None:
+            on_progress(len(chunk))
+    delivery.status, delivery.finished_at = "done", clock.now()
+    delivery.save(update_fields=["status", "finished_at"])
+    logger.info("delivery %s done: %s", delivery.pk, delivery.counts)
+    return delivery
+
+
+def start(
+    organisation: Organisation,
+    *,
+    channel: str,
+    client: Any = None,
+    file_name: str = "",
+    file_sha256: str = "",
+) -> Delivery:
+    """A new delivery, or for a file already (partly) imported, the existing one to resume."""
+    if file_sha256:
+        existing = Delivery.objects.filter(
+            organisation=organisation, file_sha256=file_sha256
+        ).first()
+        if existing is not None:
+            return existing
+    return Delivery.objects.create(organisation=organisation, client=client, channel=channel,
+                                   file_name=file_name[:200], file_sha256=file_sha256,
+                                   received_at=clock.now())  # fmt: skip

@@ -1,0 +1,69 @@
+from rest_framework import serializers
+
+from diplomaregister.levering.models import Delivery, DeliveryRecord
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    organisatie = serializers.CharField(source="organisation.code")
+    aantallen = serializers.DictField(source="counts", child=serializers.IntegerField())
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "organisatie",
+            "channel",
+            "status",
+            "file_name",
+            "received_at",
+            "finished_at",
+            "aantallen",
+        ]
+
+
+class DeliveryRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DeliveryRecord
+        fields = ["id", "index", "record_key", "outcome", "violations"]
+
+
+class DeliveryRequestSerializer(serializers.Serializer):
+    organisatie = serializers.CharField(
+        required=False, help_text="Defaults to the client's organisation."
+    )
+    records = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=10000)
+
+
+class RecordSerializer(serializers.Serializer):
+    """A document as delivered; field names of law/field_catalogue.yaml (docs/levering.md)."""
+
+    record_key = serializers.CharField()
+    pgn = serializers.CharField()
+    family_name = serializers.CharField()
+    given_names = serializers.CharField(required=False, allow_blank=True)
+    gender = serializers.CharField(required=False)
+    birth_date = serializers.DateField()
+    kind = serializers.CharField()
+    date_of_issue = serializers.DateField()
+    sector = serializers.CharField(required=False, allow_blank=True)
+    programme_code = serializers.CharField(required=False, allow_blank=True)
+    grades = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class WithdrawalSerializer(serializers.Serializer):
+    effective_date = serializers.DateField()
+    reason = serializers.CharField(max_length=200)
+
+
+class FileUploadSerializer(serializers.Serializer):
+    bestand = serializers.FileField()
+
+
+class TermReportSerializer(serializers.Serializer):
+    organisation = serializers.CharField()
+    total = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    share_on_time = serializers.FloatField()
+    target = serializers.FloatField()
+    meets_target = serializers.BooleanField()
+    late = serializers.ListField(child=serializers.DictField())
