@@ -142,7 +142,7 @@ def run(
             on_progress(len(chunk))
     delivery.status, delivery.finished_at = "done", clock.now()
     delivery.save(update_fields=["status", "finished_at"])
-    logger.info("delivery %s done: %s", delivery.pk, delivery.counts)
+    logger.debug("delivery %s done: %s", delivery.pk, delivery.counts)
     return delivery
 
 

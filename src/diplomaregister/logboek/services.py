@@ -27,14 +27,14 @@ def new_trace_id() -> str:
 
 
 def _head() -> ChainHead:
-    head = ChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
+    """The chain head, locked until the caller's transaction ends (one appender at a time)."""
+    try:
+        return ChainHead.objects.select_for_update().get(pk=1)
+    except ChainHead.DoesNotExist:
         ChainHead.objects.get_or_create(pk=1)
-        head = ChainHead.objects.select_for_update().get(pk=1)
-    return head
+        return ChainHead.objects.select_for_update().get(pk=1)
 
 
-@transaction.atomic
 def log_disclosure(
     *,
     trace_id: str | None,
@@ -47,7 +47,26 @@ def log_disclosure(
     record_count: int = 0,
     reason: str = "",
 ) -> LogEntry:
-    """Append one row to the chain. ``requester`` is a verstrekking ``Requester`` (duck-typed)."""
+    """Append one row to the chain. ``requester`` is a verstrekking ``Requester`` (duck-typed).
+    Joins the caller's transaction without a savepoint: a failure here fails the disclosure."""
+    with transaction.atomic(savepoint=False):
+        return _append(trace_id=trace_id, basis=basis, requester=requester, subject=subject,
+                       fields=fields, channel=channel, outcome=outcome, record_count=record_count,
+                       reason=reason)  # fmt: skip
+
+
+def _append(
+    *,
+    trace_id: str | None,
+    basis: str,
+    requester: Any,
+    subject: Person | None,
+    fields: list[str],
+    channel: str,
+    outcome: str,
+    record_count: int,
+    reason: str,
+) -> LogEntry:
     info = legal_bases().get(basis)
     organisation = getattr(requester, "organisation", None)
     head = _head()
