@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "diplomaregister.core.api.ApiVersionMiddleware",
@@ -184,6 +185,7 @@ DISCLOSURE_KEY = env.get(env.DISCLOSURE_KEY)
 # DigiD login of holders (django-digid-eherkenning); the mock locally, SAML in production.
 DIGID_MOCK = env.get_bool(env.DIGID_MOCK) and not PRODUCTION
 INSTALLED_APPS += ["solo", "privates", "simple_certmanager", "digid_eherkenning"]
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]  # 2FA of institution staff
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",  # operators (admin)
     "diplomaregister.portal_holder.auth."

@@ -7,6 +7,7 @@ app_name = "holder_portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("diploma/<int:diploma_id>/", views.diploma, name="diploma"),
+    path("diploma/<int:diploma_id>/correctie/", views.request_correction, name="correction"),
     path("uittreksel/", views.extract, name="extract"),
     path("inzage-log/", views.disclosure_log, name="disclosure_log"),
     path("delen/", views.shares, name="shares"),

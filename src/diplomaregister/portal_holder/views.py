@@ -28,7 +28,12 @@ from diplomaregister.portal_holder.auth import HOLDER_PGN
 from diplomaregister.portal_holder.forms import ShareForm
 from diplomaregister.portal_holder.models import ShareLink
 from diplomaregister.portal_holder.services import ShareLinkError, create_share_link, revoke
-from diplomaregister.register.models import Person
+from diplomaregister.portal_institution.corrections import (
+    CorrectionError,
+    requests_of_holder,
+    submit_request,
+)
+from diplomaregister.register.models import Diploma, Person
 from diplomaregister.register.selectors import person_by_pgn
 from diplomaregister.verstrekking.engine import Disclosure, Requester, disclose_diplomas
 
@@ -110,7 +115,32 @@ def diploma(request: HttpRequest, person: Person | None, diploma_id: int) -> Htt
     disclosure = _disclose(request, person, [diploma_id])
     if not disclosure.records:
         raise Http404
-    return render(request, "portal_holder/diploma.html", {"d": labelled(disclosure.records[0])})
+    corrections = requests_of_holder(person).filter(diploma_id=diploma_id)
+    return render(
+        request,
+        "portal_holder/diploma.html",
+        {
+            "d": labelled(disclosure.records[0]),
+            "corrections": corrections,
+            "error": request.GET.get("fout"),
+        },
+    )
+
+
+@require_POST
+@holder_view
+def request_correction(
+    request: HttpRequest, person: Person | None, diploma_id: int
+) -> HttpResponse:
+    """ "Dit klopt niet": the request goes to the awarding organisation's queue."""
+    document = Diploma.objects.filter(pk=diploma_id, person=person).first()
+    if person is None or document is None:
+        raise Http404
+    try:
+        submit_request(person=person, diploma=document, message=request.POST.get("message", ""))
+    except CorrectionError:
+        return redirect(f"/mijn/diploma/{diploma_id}/?fout=1#correctie")
+    return redirect(f"/mijn/diploma/{diploma_id}/#correctie")
 
 
 @require_POST

@@ -115,3 +115,19 @@ def test_unknown_bsn_sees_a_plain_page(client, db, clock):
 def test_logout(logged_in):
     logged_in.post("/digid/logout/")
     assert logged_in.get("/mijn/").status_code == 302
+
+
+def test_holder_sends_a_correction_request_and_sees_its_status(logged_in, holder, other):
+    from diplomaregister.portal_institution.models import CorrectionRequest
+
+    mine = diploma_ids(holder)[1]
+    logged_in.post(f"/mijn/diploma/{mine}/correctie/", {"message": "De graad klopt niet."})
+    req = CorrectionRequest.objects.get()
+    assert req.organisation_id == req.diploma.organisation_id and req.status == "open"
+    assert "Open" in logged_in.get(f"/mijn/diploma/{mine}/").content.decode()
+    assert (
+        logged_in.post(
+            f"/mijn/diploma/{diploma_ids(other)[0]}/correctie/", {"message": "x" * 10}
+        ).status_code
+        == 404
+    )
