@@ -71,7 +71,7 @@ def browser():
 
 def test_holder_journey(live_server, demo_person, browser, tmp_path):
     base = live_server.url
-    holder = browser.new_context(accept_downloads=True)
+    holder = browser.new_context(accept_downloads=True, locale="en-US")
     page = holder.new_page()
 
     # log in with the DigiD mock
@@ -98,7 +98,7 @@ def test_holder_journey(live_server, demo_person, browser, tmp_path):
     assert share_url and "/delen/" in share_url
 
     # a stranger opens it
-    stranger = browser.new_context()
+    stranger = browser.new_context(locale="en-US")
     other = stranger.new_page()
     other.goto(share_url)
     assert "Diplomas shared with you" in other.content()
@@ -110,7 +110,7 @@ def test_holder_journey(live_server, demo_person, browser, tmp_path):
     assert response is not None and response.status == 404
 
     # an employer verifies the extract (no login)
-    employer = browser.new_context()
+    employer = browser.new_context(locale="en-US")
     check = employer.new_page()
     check.goto(f"{base}/verifieren/")
     check.set_input_files("input[name=extract]", str(extract))

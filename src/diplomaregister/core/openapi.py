@@ -31,9 +31,18 @@ PROBLEM = {
 }
 
 
+_EXTREMES = {-(2**31), 2**31 - 1, -(2**63), 2**63 - 1}
+
+
 def _fix_examples(node: Any) -> None:
-    """drf-spectacular's cursor-pagination example ends in a stray quote; keep examples valid."""
+    """drf-spectacular's cursor-pagination example ends in a stray quote; keep examples valid.
+    Integer bounds follow the database backend (32-bit on PostgreSQL, 64-bit on SQLite): drop the
+    backend's extremes so the committed document is the same whichever database generated it."""
     if isinstance(node, dict):
+        if node.get("minimum") in _EXTREMES and node.get("maximum") in _EXTREMES:
+            node.pop("minimum")
+            node.pop("maximum")
+            node.pop("format", None)
         example = node.get("example")
         if node.get("format") == "uri" and isinstance(example, str):
             node["example"] = example.rstrip('"')

@@ -1,0 +1,169 @@
+"""Writes src/diplomaregister/locale/nl/LC_MESSAGES/django.po from the table below and compiles it.
+
+    .venv/bin/python scripts/nl_translations.py
+
+Source strings are English (msgids in templates and code); Dutch is the default language of the
+site. The compiled .mo is committed, so neither CI nor `make run` needs gettext.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+OUT = (
+    Path(__file__).resolve().parents[1]
+    / "src"
+    / "diplomaregister"
+    / "locale"
+    / "nl"
+    / "LC_MESSAGES"
+)
+
+NL = {
+    "Skip to content": "Naar de inhoud",
+    "Language": "Taal",
+    "Switch": "Wissel",
+    "Diplomaregister — open-source implementation of the Besluit register onderwijsdeelnemers.": "Diplomaregister — open-source uitvoering van het Besluit register onderwijsdeelnemers.",
+    "Diplomaregister": "Diplomaregister",
+    "The national register of diplomas and education results: institutions deliver, the register keeps every version, recipients receive exactly what the law allows, and holders see who looked at their data.": "Het landelijke register van diploma's en onderwijsresultaten: instellingen leveren, het register bewaart elke versie, afnemers krijgen precies wat de wet toestaat en diplomahouders zien wie hun gegevens heeft bekeken.",
+    "Demo login": "Inloggen met demogegevens",
+    "Locally the DigiD login is a mock: pick a BSN printed by <code>diplomaregister demo_persons</code> (or shown at the end of <code>make run</code>'s demo data step) and enter it on the mock login page; any password is accepted.": "Lokaal is de DigiD-login een nabootsing: kies een BSN dat <code>diplomaregister demo_persons</code> toont (of dat aan het eind van de demodata-stap van <code>make run</code> staat) en vul het in op de nagebootste inlogpagina.",
+    "Mijn diploma's": "Mijn diploma's",
+    "Holders log in with DigiD (mock locally).": "Diplomahouders loggen in met DigiD (lokaal nagebootst).",
+    "Verify an extract": "Uittreksel controleren",
+    "Employers check a signed extract, no login.": "Werkgevers controleren een ondertekend uittreksel, zonder inloggen.",
+    "Institution portal": "Instellingsportaal",
+    "Inzage and delivery status.": "Inzage en correctieverzoeken.",
+    "API documentation": "API-documentatie",
+    "OpenAPI (levering and verstrekking).": "OpenAPI (levering en verstrekking).",
+    "Operator admin": "Beheer",
+    "Read-mostly management, login required.": "Beheer (vooral lezen), inloggen verplicht.",
+    "Diplomas to share": "Te delen diploma's",
+    "Valid for (days)": "Geldig (dagen)",
+    "Note for yourself": "Notitie voor uzelf",
+    "My diplomas": "Mijn diploma's",
+    "Share links": "Deellinks",
+    "Who viewed my data": "Wie heeft mijn gegevens bekeken",
+    "Log out": "Uitloggen",
+    "Is something wrong?": "Klopt er iets niet?",
+    "Describe what is wrong in 5 to 2000 characters.": "Beschrijf in 5 tot 2000 tekens wat er niet klopt.",
+    "Tell the institution that awarded this diploma what is wrong": "Laat de instelling die dit diploma uitreikte weten wat er niet klopt",
+    "Send correction request": "Correctieverzoek versturen",
+    "This diploma was withdrawn.": "Dit diploma is ingetrokken.",
+    "This diploma was corrected by the institution.": "Dit diploma is door de instelling gecorrigeerd.",
+    "Awarded by": "Uitgereikt door",
+    "Sector": "Sector",
+    "Programme": "Opleiding",
+    "Date of issue": "Datum van afgifte",
+    "Exam date": "Examendatum",
+    "Degree": "Graad",
+    "Exam": "Examen",
+    "Level": "Niveau",
+    "Profile": "Profiel",
+    "Grades (cijferlijst)": "Cijferlijst",
+    "Subject": "Vak",
+    "School exam": "Schoolexamen",
+    "Central exam": "Centraal examen",
+    "Final grade": "Eindcijfer",
+    "Download extract of this diploma": "Uittreksel van dit diploma downloaden",
+    "Every time the register gives your data to someone, it is written down here: schools and institutions, government bodies with the article of the law that allows it, people who opened your share links and employers who verified your extract.": "Elke keer dat het register uw gegevens aan iemand geeft, staat dat hier: scholen en instellingen, overheidsorganisaties met het wetsartikel dat het toestaat, mensen die uw deellink openden en werkgevers die uw uittreksel controleerden.",
+    "When": "Wanneer",
+    "Who": "Wie",
+    "Why": "Waarom",
+    "Which data": "Welke gegevens",
+    "Outcome": "Uitkomst",
+    "given": "verstrekt",
+    "refused": "geweigerd",
+    "Nobody else has viewed your data.": "Niemand anders heeft uw gegevens bekeken.",
+    "born": "geboren",
+    "Digital extract of all my diplomas (signed PDF)": "Digitaal uittreksel van al mijn diploma's (ondertekende pdf)",
+    "Download extract": "Uittreksel downloaden",
+    "withdrawn": "ingetrokken",
+    "corrected": "gecorrigeerd",
+    "The register holds no diplomas for you.": "Het register bevat geen diploma's van u.",
+    "Share link not available": "Deellink niet beschikbaar",
+    "Too many requests": "Te veel verzoeken",
+    "This share link is not available": "Deze deellink is niet beschikbaar",
+    "Please try again in a minute.": "Probeer het over een minuut opnieuw.",
+    "The link does not exist, has expired or was revoked by the diploma holder.": "De link bestaat niet, is verlopen of is door de diplomahouder ingetrokken.",
+    "Shared diplomas": "Gedeelde diploma's",
+    "Diplomas shared with you": "Diploma's die met u zijn gedeeld",
+    "%(name)s shares these diplomas from the Diplomaregister with you.": "%(name)s deelt deze diploma's uit het Diplomaregister met u.",
+    "Born": "Geboren",
+    "Download signed extract": "Ondertekend uittreksel downloaden",
+    "This link was made by the diploma holder and expires on": "Deze link is gemaakt door de diplomahouder en verloopt op",
+    "Your share link (shown only now; copy it):": "Uw deellink (alleen nu getoond; kopieer hem):",
+    "Valid until": "Geldig tot",
+    "Create share link": "Deellink maken",
+    "Your share links": "Uw deellinks",
+    "Link": "Link",
+    "revoked": "ingetrokken",
+    "valid until": "geldig tot",
+    "Revoke": "Intrekken",
+    "No share links yet.": "Nog geen deellinks.",
+    "The register holds no diplomas for you. Diplomas are registered from 1996 (higher education), 2006 (secondary education) and 2007 (vocational education) onwards.": "Het register bevat geen diploma's van u. Diploma's staan in het register vanaf 1996 (hoger onderwijs), 2006 (voortgezet onderwijs) en 2007 (mbo).",
+    "Look up documents": "Diploma's inzien",
+    "Correction requests": "Correctieverzoeken",
+    "Every look-up is logged and shown to the person concerned.": "Elke inzage wordt vastgelegd en aan de betrokkene getoond.",
+    "Look up": "Inzien",
+    "No documents under this basis.": "Geen diploma's onder deze grondslag.",
+    "Institution portal: log in": "Instellingsportaal: inloggen",
+    "Staff of schools and institutions log in with their account and the code from their authenticator app (two-factor authentication).": "Medewerkers van scholen en instellingen loggen in met hun account en de code uit hun authenticator-app (tweestapsverificatie).",
+    "Username": "Gebruikersnaam",
+    "Password": "Wachtwoord",
+    "Authenticator code": "Code uit de authenticator-app",
+    "Log in": "Inloggen",
+    "Received": "Ontvangen",
+    "Record key": "Kenmerk",
+    "Status": "Status",
+    "No requests.": "Geen verzoeken.",
+    "Correction request": "Correctieverzoek",
+    "Message from the holder": "Bericht van de diplomahouder",
+    "Correct the document by delivering it again with the same record key (a new version); then answer here.": "Corrigeer het diploma door het opnieuw te leveren met hetzelfde kenmerk (een nieuwe versie) en antwoord daarna hier.",
+    "Send answer": "Antwoord versturen",
+    "BSN or onderwijsnummer": "BSN of onderwijsnummer",
+    "Legal basis": "Grondslag",
+    "No documents can be shown for this person under this legal basis.": "Onder deze grondslag kunnen voor deze persoon geen diploma's worden getoond.",
+    "Answer to the holder": "Antwoord aan de diplomahouder",
+}
+PLURALS = {
+    ("You viewed your own data %(counter)s time.", "You viewed your own data %(counter)s times."): (
+        "U heeft uw eigen gegevens %(counter)s keer bekeken.",
+        "U heeft uw eigen gegevens %(counter)s keer bekeken.",
+    ),
+}
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    lines = [
+        'msgid ""',
+        'msgstr ""',
+        quote("Content-Type: text/plain; charset=UTF-8\\n").replace("\\\\n", "\\n"),
+        quote("Language: nl\\n").replace("\\\\n", "\\n"),
+        quote("Plural-Forms: nplurals=2; plural=(n != 1);\\n").replace("\\\\n", "\\n"),
+        "",
+    ]
+    for source, target in NL.items():
+        lines += [f"msgid {quote(source)}", f"msgstr {quote(target)}", ""]
+    for (one, many), (nl_one, nl_many) in PLURALS.items():
+        lines += [
+            f"msgid {quote(one)}",
+            f"msgid_plural {quote(many)}",
+            f"msgstr[0] {quote(nl_one)}",
+            f"msgstr[1] {quote(nl_many)}",
+            "",
+        ]
+    po = OUT / "django.po"
+    po.write_text("\n".join(lines), encoding="utf-8")
+    subprocess.run(["msgfmt", "--check", "-o", str(OUT / "django.mo"), str(po)], check=True)
+    print(f"wrote {po} and django.mo ({len(NL) + len(PLURALS)} messages)")
+
+
+if __name__ == "__main__":
+    main()
