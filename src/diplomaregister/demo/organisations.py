@@ -18,6 +18,15 @@ _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 NATIONAL_BODIES = [
     ("CVTE", "cvte", "College voor toetsen en examens"),
     ("DUOINB", "inburgering_examinator", "DUO, examinator inburgering"),
+    # recipients of verstrekkingen (law/legal_bases.yaml), so the recipient API can be tried out
+    ("OCW", "minister_ocw", "Ministerie van OCW (DUO)"),
+    ("SZW", "minister_szw", "Ministerie van SZW"),
+    ("CIBG", "minister_vws", "CIBG (BIG-register, ministerie van VWS)"),
+    ("MZ", "minister_mz", "Minister voor Medische Zorg"),
+    ("ZIN", "zorginstituut", "Zorginstituut Nederland"),
+    ("CBS", "cbs", "Centraal Bureau voor de Statistiek"),
+    ("UWV", "uwv", "Uitvoeringsinstituut werknemersverzekeringen"),
+    ("INSP", "inspectie", "Inspectie van het Onderwijs"),
 ]
 
 
