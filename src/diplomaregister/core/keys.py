@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import lru_cache
 
 from django.conf import settings
 
 
 def derived_key(purpose: str) -> bytes:
     """A key for ``purpose`` from DIPLOMAREGISTER_DISCLOSURE_KEY (or, when empty, the Django key)."""
-    master = (getattr(settings, "DISCLOSURE_KEY", "") or settings.SECRET_KEY).encode()
-    return hmac.new(master, f"diplomaregister:{purpose}".encode(), hashlib.sha256).digest()
+    return _derive(getattr(settings, "DISCLOSURE_KEY", "") or settings.SECRET_KEY, purpose)
+
+
+@lru_cache(maxsize=4096)
+def _derive(master: str, purpose: str) -> bytes:
+    return hmac.new(master.encode(), f"diplomaregister:{purpose}".encode(), hashlib.sha256).digest()
 
 
 def keyed_hash(purpose: str, value: str) -> str:

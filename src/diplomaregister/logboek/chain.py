@@ -22,6 +22,17 @@ def canonical(values: dict[str, Any]) -> str:
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+SEQ_MARK = -918273645  # a sequence number no row has: where SQL splices in the real one
+
+
+def canonical_around_seq(values: dict[str, Any]) -> tuple[str, str]:
+    """The canonical text before and after the sequence number (for hashing in SQL)."""
+    text = canonical({**values, "seq": SEQ_MARK})
+    before, mark, after = text.partition(f'"seq":{SEQ_MARK}')
+    assert mark, "canonical form lost the sequence number"
+    return before + '"seq":', after
+
+
 def row_hash(prev_hash: str, values: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical(values)).encode()).hexdigest()
 

@@ -46,4 +46,5 @@ class ChainHead(models.Model):
     """A single row locked while a log row is appended, so the chain has one writer at a time."""
 
     seq = models.BigIntegerField(default=0)
+    prev_hash = models.CharField(max_length=64, default="0" * 64)
     row_hash = models.CharField(max_length=64, default="0" * 64)

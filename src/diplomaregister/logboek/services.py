@@ -4,10 +4,11 @@ if the row cannot be written, the disclosure fails with it (nothing buffered, no
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from diplomaregister.core import clock
 from diplomaregister.core.keys import keyed_hash
@@ -69,9 +70,8 @@ def _append(
 ) -> LogEntry:
     info = legal_bases().get(basis)
     organisation = getattr(requester, "organisation", None)
-    head = _head()
     values: dict[str, Any] = {
-        "seq": head.seq + 1,
+        "seq": 0,  # set by the chain head
         "occurred_at": clock.now().astimezone(dt.UTC),
         "trace_id": trace_id or new_trace_id(),
         "basis": basis[:32],
@@ -88,14 +88,56 @@ def _append(
         "outcome": outcome,
         "reason": reason[:200],
     }
+    extra = {
+        "activity_nl": info.purpose_nl if info else "",
+        "activity_en": info.purpose_en if info else "",
+    }
+    if connection.vendor == "postgresql":
+        return _append_postgresql(values, extra)
+    head = _head()
+    values["seq"] = head.seq + 1
     digest = chain.row_hash(head.row_hash, values)
-    entry = LogEntry.objects.create(
-        **values,
-        activity_nl=info.purpose_nl if info else "",
-        activity_en=info.purpose_en if info else "",
-        prev_hash=head.row_hash,
-        row_hash=digest,
-    )
-    head.seq, head.row_hash = values["seq"], digest
-    head.save(update_fields=["seq", "row_hash"])
+    entry = LogEntry.objects.create(**values, **extra, prev_hash=head.row_hash, row_hash=digest)
+    head.seq, head.prev_hash, head.row_hash = values["seq"], head.row_hash, digest
+    head.save(update_fields=["seq", "prev_hash", "row_hash"])
     return entry
+
+
+_COLUMNS = [*chain.HASHED, "activity_nl", "activity_en"]
+_APPEND_SQL = f"""
+WITH head AS (
+    UPDATE logboek_chainhead
+       SET seq = seq + 1,
+           prev_hash = row_hash,
+           row_hash = encode(sha256(convert_to(row_hash || %(before)s || (seq + 1)::text || %(after)s, 'UTF8')), 'hex')
+     WHERE id = 1
+ RETURNING seq, prev_hash, row_hash
+)
+INSERT INTO logboek_logentry ({", ".join(_COLUMNS)}, prev_hash, row_hash)
+SELECT head.seq, {", ".join(f"%({c})s" for c in _COLUMNS if c != "seq")}, head.prev_hash, head.row_hash
+  FROM head
+RETURNING id, seq, prev_hash, row_hash
+"""  # noqa: S608 (fixed column names)
+
+
+def _append_postgresql(values: dict[str, Any], extra: dict[str, str]) -> LogEntry:
+    """One statement: advance the locked chain head, hash in SQL, insert the row. The hash input is
+    the same canonical JSON as chain.canonical(), with the sequence number spliced in by SQL."""
+    before, after = chain.canonical_around_seq(values)
+    params = {
+        **values,
+        **extra,
+        "fields": json.dumps(values["fields"]),
+        "before": before,
+        "after": after,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND_SQL, params)
+        row = cursor.fetchone()
+        if row is None:  # no chain head yet (new or flushed database)
+            cursor.execute("INSERT INTO logboek_chainhead (id, seq, prev_hash, row_hash) "
+                           "VALUES (1, 0, %s, %s) ON CONFLICT (id) DO NOTHING", [chain.GENESIS, chain.GENESIS])  # fmt: skip
+            cursor.execute(_APPEND_SQL, params)
+            row = cursor.fetchone()
+    pk, seq, prev_hash, digest = row
+    return LogEntry(pk=pk, **{**values, "seq": seq}, **extra, prev_hash=prev_hash, row_hash=digest)
