@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from diplomaregister.extracts import signing
 from diplomaregister.extracts.pki import make_dev_pki
+from diplomaregister.extracts.testing import use_dev_pki
 from diplomaregister.organisations.factories import OrganisationFactory
 from diplomaregister.register import services
 from diplomaregister.register.factories import DiplomaDataFactory, PersonDataFactory
@@ -30,12 +31,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 @pytest.fixture
 def pki_settings(settings, tmp_path):
     pki = make_dev_pki(tmp_path / "pki", label="Browser test register")
-    settings.EXTRACT_SIGNING_PKCS12 = str(pki.signing_p12)
-    settings.EXTRACT_SIGNING_PKCS12_PASSWORD = pki.password
-    settings.EXTRACT_SIGNING_PKCS11_MODULE = ""
-    settings.EXTRACT_TRUST_ROOT = str(pki.root_cert)
-    settings.EXTRACT_VERIFY_RATE = "1000/minute"
-    settings.SHARE_LINK_RATE = "1000/minute"
+    use_dev_pki(settings, pki)
     settings.DIGID_MOCK_IDP_VALIDATE_CALLBACK_URLS = False
     yield settings
     signing.clear_caches()

@@ -39,6 +39,16 @@ def holder_content(
     return content.holder_content(person, diploma_ids=diploma_ids, language=language)
 
 
+def authorise(person: Person, *, requester: Any, basis: str, channel: str) -> None:
+    """Refuse early, outside the extract's transaction, so a refusal is logged durably."""
+    eng = engine()
+    if eng is None:
+        return
+    eng.authorise(
+        requester or eng.Requester(kind="holder", label="uittreksel"), basis, channel, person
+    )
+
+
 def log_extract(
     person: Person,
     *,

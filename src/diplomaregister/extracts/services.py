@@ -59,6 +59,7 @@ def make_extract(
     Raises ``LookupError`` if a given diploma is not a current diploma of this person."""
     language = "en" if language.lower().startswith("en") else "nl"
     ids = None if diplomas is None else [d if isinstance(d, int) else d.pk for d in diplomas]
+    disclosure.authorise(person, requester=requester, basis=basis, channel=channel)
     content = disclosure.holder_content(person, diploma_ids=ids, language=language)
     code = new_code()
     now = clock.now()

@@ -86,6 +86,18 @@ def _basis(requester: Requester, code: str, channel: str) -> LegalBasis:
     return basis
 
 
+def authorise(
+    requester: Requester, basis: str, channel: str, subject: Person | None = None
+) -> LegalBasis:
+    """Check binding and mode up front; a refusal is logged (call outside any transaction that may
+    roll back, so the refusal row stays) and raised as BasisNotAllowed."""
+    try:
+        return _basis(requester, basis, channel)
+    except BasisNotAllowed as error:
+        _refuse(requester, basis, subject, channel, new_trace_id(), error)
+        raise
+
+
 def scope_organisations(organisation: Organisation) -> set[int]:
     """An institution, or a bestuur with its instellingen ("hoofd en bestuur", art. 53)."""
     ids = {organisation.pk}

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from diplomaregister.extracts import signing
 from diplomaregister.extracts.pki import make_dev_pki
+from diplomaregister.extracts.testing import use_dev_pki
 from diplomaregister.organisations.factories import OrganisationFactory
 from diplomaregister.register import services
 from diplomaregister.register.factories import DiplomaDataFactory, PersonDataFactory
@@ -27,12 +28,7 @@ def other_pki(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def signing_settings(settings, dev_pki):
-    settings.EXTRACT_SIGNING_PKCS12 = str(dev_pki.signing_p12)
-    settings.EXTRACT_SIGNING_PKCS12_PASSWORD = dev_pki.password
-    settings.EXTRACT_SIGNING_PKCS11_MODULE = ""
-    settings.EXTRACT_TRUST_ROOT = str(dev_pki.root_cert)
-    settings.EXTRACT_PUBLIC_URL = "https://diplomaregister.example"
-    settings.EXTRACT_VERIFY_RATE = "1000/minute"
+    use_dev_pki(settings, dev_pki)
     yield settings
     signing.clear_caches()
 

@@ -44,6 +44,8 @@ def test_diploma_detail_with_grades(logged_in, holder):
     vo = diploma_ids(holder)[0]
     page = logged_in.get(f"/mijn/diploma/{vo}/").content.decode()
     assert "Nederlands" in page and "6.8" in page.replace(",", ".")
+    title = page.split("<title>")[1].split("</title>")[0]
+    assert "<" not in title and page.count('id="correctie"') == 1
 
 
 def test_download_extract_is_a_signed_pdf(logged_in, holder):
