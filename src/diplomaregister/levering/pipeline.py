@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from diplomaregister.core import clock
 from diplomaregister.levering.models import Delivery, DeliveryRecord
 from diplomaregister.levering.parsing import parse
 from diplomaregister.organisations.models import Organisation
+from diplomaregister.register.bulk import record_diplomas
 from diplomaregister.register.errors import RegisterValidationError, Violation
 from diplomaregister.register.models import Diploma
 from diplomaregister.register.services import record_diploma, withdraw_diploma
@@ -101,6 +102,42 @@ def process(
                             [Violation("organisation", "organisation.not_own", str(exc))])  # fmt: skip
 
 
+def process_chunk(
+    todo: list[tuple[int, dict[str, Any]]],
+    organisation: Organisation,
+    *,
+    recorded_at: dt.datetime,
+    source: str,
+) -> list[RecordResult]:
+    """A chunk set-wise (register.bulk) where it can be decided so, else record by record; both
+    give the same register rows and outcomes (register/tests/test_bulk.py)."""
+    done: dict[int, RecordResult] = {}
+    batch: list[tuple[int, str, Any, Any]] = []
+    for index, raw in todo:
+        parsed = parse(raw)
+        own = (
+            not str(raw.get("organisation") or "").strip()
+            or raw.get("organisation") == organisation.code
+        )
+        if parsed.violations or parsed.action != "deliver" or not own:
+            continue  # rejected, withdrawals and foreign records: the per-record path below
+        batch.append((index, parsed.record_key, parsed.person, parsed.diploma))
+    if batch:
+        try:
+            with transaction.atomic():
+                outcomes = record_diplomas([(p, d) for _i, _k, p, d in batch], organisation=organisation,
+                                           recorded_at=recorded_at, source=source)  # fmt: skip
+        except (
+            IntegrityError
+        ):  # e.g. a concurrent delivery created the same person: go record by record
+            outcomes = None
+        if outcomes is not None:
+            for (index, key, _p, _d), outcome in zip(batch, outcomes, strict=True):
+                done[index] = RecordResult(index, key, outcome.action, outcome.violations)
+    return [done.get(index) or process(raw, index, organisation, recorded_at=recorded_at, source=source)
+            for index, raw in todo]  # fmt: skip
+
+
 def _chunks(
     records: Iterable[dict[str, Any]], size: int
 ) -> Iterator[list[tuple[int, dict[str, Any]]]]:
@@ -125,8 +162,7 @@ def run(
                 locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
                 todo = [(i, raw) for i, raw in todo if i >= locked.next_index]
                 now = clock.now()
-                results = [process(raw, i, delivery.organisation, recorded_at=now, source=source)
-                           for i, raw in todo]  # fmt: skip
+                results = process_chunk(todo, delivery.organisation, recorded_at=now, source=source)
                 DeliveryRecord.objects.bulk_create(
                     DeliveryRecord(delivery=locked, index=r.index, record_key=r.record_key[:64],
                                    outcome=r.outcome, violations=[v.as_dict() for v in r.violations])
