@@ -1,7 +1,7 @@
 """Benchmark: batch import through the full levering pipeline vs a raw COPY of the same rows, and
 single-record API writes per second with 2 worker processes, in one run.
 
-    python scripts/throwaway_pg.py -- .venv/bin/python bench/levering_import.py [--records 20000] [--api 400]
+    python scripts/throwaway_pg.py -- .venv/bin/python bench/levering_import.py [--records 50000] [--api 400]
 
 Pipeline: CSV file -> parse -> validation (field catalogue, kind table) -> register insert-only writes
 -> per-record feedback, committed per chunk. Baseline: COPY of the same CSV file into a bare table of
@@ -95,7 +95,7 @@ def api_worker(args: tuple[str, int, int]) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--records", type=int, default=20_000)
+    parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--api", type=int, default=400, help="single-record API writes in all")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
