@@ -14,7 +14,7 @@ from django.db import models
 class LogEntry(models.Model):
     seq = models.BigIntegerField(unique=True, help_text="Position in the hash chain, gap-free.")
     occurred_at = models.DateTimeField()
-    trace_id = models.CharField(max_length=64, db_index=True)
+    trace_id = models.CharField(max_length=64)  # no index: random keys make every insert costly
     basis = models.CharField(
         max_length=32, help_text="Processing activity: key of legal_bases.yaml."
     )
