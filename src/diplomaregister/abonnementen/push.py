@@ -50,7 +50,7 @@ def push_one(subscription: Subscription, send: Sender, limit: int = 100) -> str:
     if subscription.next_attempt_at and subscription.next_attempt_at > now:
         return "waiting"
     current = feeds.page(
-        subscription, feeds.encode(subscription.acknowledged), limit, channel="feed"
+        subscription, feeds.encode(subscription.acknowledged), limit, channel="webhook"
     )
     if not current.items:
         return "empty"

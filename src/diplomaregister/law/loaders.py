@@ -62,6 +62,7 @@ class OrganisationKind:
     name_en: str
     sectors: tuple[str, ...]
     source: str
+    law: str = ""  # the education law the institution falls under (art. 24 and the annex)
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def organisation_kinds() -> dict[str, OrganisationKind]:
             name_en=item["name_en"],
             sectors=tuple(item["sectors"]),
             source=item["source"],
+            law=item.get("law", ""),
         )
         for code, item in raw.items()
     }
@@ -192,10 +194,33 @@ class LegalBasis:
     scope: str
     modes: tuple[str, ...]
     suppress_below: int | None = None
+    subscription_scope: str = ""
+    population: str = ""
+    peildatum: str = ""
+    aggregate_table: tuple[str, ...] = ()
+    field_laws: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def scope_for(self, mode: str) -> str:
+        if mode == "subscription" and self.subscription_scope:
+            return self.subscription_scope
+        return self.scope
+
+    def purpose(self, language: str = "nl") -> str:
+        return self.purpose_en if language.startswith("en") else self.purpose_nl
 
 
-BASIS_SCOPES = ("all", "self", "share", "extract", "own_students", "awarded_by_self")
+@dataclass(frozen=True)
+class WithdrawalCode:
+    code: str
+    hidden: bool
+    name_nl: str
+    name_en: str
+
+
+BASIS_SCOPES = ("all", "self", "share", "extract", "own_students", "awarded_by_self", "application")
 BASIS_MODES = ("request", "subscription", "bulk_export", "aggregate")
+POPULATIONS = ("documents", "persons")
+PEILDATUM_RULES = ("day", "quarter")
 REQUESTER_KINDS = ("holder", "public")  # besides organisation kinds
 
 
@@ -216,6 +241,21 @@ def disclosure_outputs() -> dict[str, str]:
 
 
 @cache
+def person_level_outputs() -> frozenset[str]:
+    """The outputs that describe the person; the others describe one document."""
+    return frozenset(_load("legal_bases.yaml")["person_level"])
+
+
+@cache
+def withdrawal_codes() -> dict[str, WithdrawalCode]:
+    raw = _load("legal_bases.yaml")["withdrawal_codes"]
+    return {
+        code: WithdrawalCode(code, bool(item["hidden"]), item["name_nl"], item["name_en"])
+        for code, item in raw.items()
+    }
+
+
+@cache
 def legal_bases() -> dict[str, LegalBasis]:
     raw = _load("legal_bases.yaml")
     groups = raw["groups"]
@@ -232,5 +272,10 @@ def legal_bases() -> dict[str, LegalBasis]:
             scope=item["scope"],
             modes=tuple(item["modes"]),
             suppress_below=item.get("suppress_below"),
+            subscription_scope=item.get("subscription_scope", ""),
+            population=item.get("population", ""),
+            peildatum=item.get("peildatum", ""),
+            aggregate_table=tuple(item.get("aggregate_table", ())),
+            field_laws={k: tuple(v) for k, v in item.get("field_laws", {}).items()},
         )
     return bases

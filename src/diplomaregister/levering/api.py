@@ -131,7 +131,8 @@ class WithdrawalView(APIView):
         body.is_valid(raise_exception=True)
         raw = {"action": "withdraw", "record_key": record_key,
                "effective_date": body.validated_data["effective_date"].isoformat(),
-               "reason": body.validated_data["reason"]}  # fmt: skip
+               "reason": body.validated_data["reason"],
+               "reason_code": body.validated_data["reason_code"]}  # fmt: skip
         return idempotent(request, lambda: _single(request, raw))
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from diplomaregister.law.loaders import withdrawal_codes
 from diplomaregister.register.errors import Violation
 from diplomaregister.register.inputs import DiplomaData, GradeData, PersonData
 
@@ -18,6 +19,7 @@ PERSON_FIELDS = ("pgn", "family_name", "given_names", "gender", "birth_date", "p
 TEXT_FIELDS = ("sector", "programme_code", "vo_profile", "vo_leerweg", "mbo_leerweg", "ho_degree",
                "ho_exam_type")  # fmt: skip
 ACTIONS = ("deliver", "withdraw")
+WITHDRAWAL_CODES = tuple(withdrawal_codes())
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Parsed:
     effective_date: dt.date | None
     reason: str
     violations: list[Violation]
+    reason_code: str = ""
 
 
 def _text(raw: dict[str, Any], name: str) -> str:
@@ -106,9 +109,12 @@ def parse(raw: dict[str, Any]) -> Parsed:
         effective = _date(raw, "effective_date", problems)
         if effective is None and not problems:
             problems.append(Violation("effective_date", "required", "A withdrawal needs its date."))
-        return Parsed(
-            action, record_key, None, None, effective, _text(raw, "reason")[:200], problems
-        )
+        code = _text(raw, "reason_code") or "other"
+        if code not in WITHDRAWAL_CODES:
+            problems.append(Violation("reason_code", "choice",
+                                      f"reason_code must be one of {', '.join(WITHDRAWAL_CODES)}."))  # fmt: skip
+        return Parsed(action, record_key, None, None, effective, _text(raw, "reason")[:200],
+                      problems, code)  # fmt: skip
     level_text = _text(raw, "mbo_level")
     level = None
     if level_text:

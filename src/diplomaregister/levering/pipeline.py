@@ -89,7 +89,7 @@ def process(
                     )
                 assert parsed.effective_date is not None
                 withdraw_diploma(diploma, effective_date=parsed.effective_date, reason=parsed.reason,
-                                 recorded_at=recorded_at, source=source)  # fmt: skip
+                                 code=parsed.reason_code, recorded_at=recorded_at, source=source)  # fmt: skip
                 return RecordResult(index, parsed.record_key, "withdrawn")
             assert parsed.person is not None and parsed.diploma is not None
             outcome = record_diploma(parsed.person, parsed.diploma, organisation=organisation,

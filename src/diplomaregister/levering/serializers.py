@@ -53,6 +53,11 @@ class RecordSerializer(serializers.Serializer):
 class WithdrawalSerializer(serializers.Serializer):
     effective_date = serializers.DateField()
     reason = serializers.CharField(max_length=200)
+    reason_code = serializers.ChoiceField(
+        choices=["error", "fraud", "misattributed", "other"], required=False, default="other",
+        help_text="misattributed: the document belonged to another person; it then disappears for "
+        "this holder (the history stays).",
+    )  # fmt: skip
 
 
 class FileUploadSerializer(serializers.Serializer):

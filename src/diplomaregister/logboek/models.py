@@ -48,3 +48,14 @@ class ChainHead(models.Model):
     seq = models.BigIntegerField(default=0)
     prev_hash = models.CharField(max_length=64, default="0" * 64)
     row_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class SubjectManifest(models.Model):
+    """Which subjects one bulk disclosure (an export, log row ``entry``) contained: the holder's log
+    page shows the export to each of them. Insert-only like the log (PostgreSQL trigger)."""
+
+    entry = models.ForeignKey(LogEntry, on_delete=models.PROTECT, related_name="+")
+    subject_ref = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["subject_ref"])]

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from diplomaregister.logboek.models import LogEntry
+from diplomaregister.logboek.models import LogEntry, SubjectManifest
 from diplomaregister.logboek.services import subject_ref
-from diplomaregister.register.models import Person
 
 
-def entries_for_subject(person: Person) -> QuerySet[LogEntry]:
-    """Every disclosure of the person's data, newest first ("Wie heeft mijn gegevens bekeken")."""
-    return LogEntry.objects.filter(subject_ref=subject_ref(person)).order_by("-seq")
+def entries_for_subject(number: str) -> QuerySet[LogEntry]:
+    """Every disclosure of the data of the person with this persoonsgebonden nummer, newest first
+    ("Wie heeft mijn gegevens bekeken"): rows about them, and bulk exports that contained them."""
+    ref = subject_ref(number)
+    bulk = SubjectManifest.objects.filter(subject_ref=ref).values("entry_id")
+    return LogEntry.objects.filter(Q(subject_ref=ref) | Q(pk__in=bulk)).order_by("-seq")
 
 
 def entries(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
@@ -14,13 +15,13 @@ from diplomaregister.core import clock
 from diplomaregister.core.keys import keyed_hash
 from diplomaregister.law.loaders import legal_bases
 from diplomaregister.logboek import chain
-from diplomaregister.logboek.models import ChainHead, LogEntry
-from diplomaregister.register.models import Person
+from diplomaregister.logboek.models import ChainHead, LogEntry, SubjectManifest
 
 
-def subject_ref(person: Person) -> str:
-    """Keyed hash of the persoonsgebonden nummer: findable for the holder, unreadable in the log."""
-    return keyed_hash("log-subject", person.pgn)
+def subject_ref(number: str) -> str:
+    """Keyed hash of a persoonsgebonden nummer (also of a number the register does not know):
+    findable for the holder, unreadable in the log."""
+    return keyed_hash("log-subject", number)
 
 
 def new_trace_id() -> str:
@@ -41,7 +42,7 @@ def log_disclosure(
     trace_id: str | None,
     basis: str,
     requester: Any,
-    subject: Person | None,
+    subject: str,
     fields: list[str],
     channel: str,
     outcome: str,
@@ -49,6 +50,7 @@ def log_disclosure(
     reason: str = "",
 ) -> LogEntry:
     """Append one row to the chain. ``requester`` is a verstrekking ``Requester`` (duck-typed).
+    ``subject`` is the subject reference (:func:`subject_ref`), empty for bulk disclosures.
     Joins the caller's transaction without a savepoint: a failure here fails the disclosure."""
     with transaction.atomic(savepoint=False):
         return _append(trace_id=trace_id, basis=basis, requester=requester, subject=subject,
@@ -61,7 +63,7 @@ def _append(
     trace_id: str | None,
     basis: str,
     requester: Any,
-    subject: Person | None,
+    subject: str,
     fields: list[str],
     channel: str,
     outcome: str,
@@ -81,7 +83,7 @@ def _append(
         "recipient_code": organisation.code if organisation else "",
         "client_id": getattr(requester, "client_id", None),
         "user_id": getattr(requester, "user_id", None),
-        "subject_ref": subject_ref(subject) if subject is not None else "",
+        "subject_ref": subject,
         "fields": sorted(fields),
         "record_count": record_count,
         "channel": channel,
@@ -141,3 +143,29 @@ def _append_postgresql(values: dict[str, Any], extra: dict[str, str]) -> LogEntr
             row = cursor.fetchone()
     pk, seq, prev_hash, digest = row
     return LogEntry(pk=pk, **{**values, "seq": seq}, **extra, prev_hash=prev_hash, row_hash=digest)
+
+
+MANIFEST_BATCH = 10_000
+
+
+def write_manifest(entry: LogEntry, refs: Iterable[str]) -> int:
+    """Record which subjects a bulk disclosure (export) contained, so each holder sees it, without
+    one chained log row per person: COPY on PostgreSQL, batched inserts elsewhere. Call in the
+    transaction of the log row."""
+    count = 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            copy_sql = "COPY logboek_subjectmanifest (entry_id, subject_ref) FROM STDIN"
+            with cursor.copy(copy_sql) as copy:  # type: ignore[attr-defined]
+                for ref in refs:
+                    copy.write_row((entry.pk, ref))
+                    count += 1
+        return count
+    batch: list[SubjectManifest] = []
+    for ref in refs:
+        batch.append(SubjectManifest(entry_id=entry.pk, subject_ref=ref))
+        if len(batch) == MANIFEST_BATCH:
+            SubjectManifest.objects.bulk_create(batch)
+            count, batch = count + len(batch), []
+    SubjectManifest.objects.bulk_create(batch)
+    return count + len(batch)

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from diplomaregister.core import clock
 from diplomaregister.portal_holder.models import ShareLink
-from diplomaregister.register.models import Diploma, Person
+from diplomaregister.register.models import Person
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -27,16 +27,21 @@ def _hash(token: str) -> str:
 
 @transaction.atomic
 def create_share_link(
-    person: Person, diploma_ids: Iterable[int], *, days: int = DEFAULT_DAYS, label: str = ""
+    person: Person,
+    diploma_ids: Iterable[int],
+    *,
+    days: int = DEFAULT_DAYS,
+    label: str = "",
+    own: set[int],
 ) -> tuple[ShareLink, str]:
-    """Returns the link and its token (shown once). Only the person's own documents can be shared."""
+    """Returns the link and its token (shown once). Only the person's own valid documents can be
+    shared: ``own`` are the ids the disclosure engine returned for the holder."""
     ids = sorted(set(diploma_ids))
     if not ids:
         raise ShareLinkError("Choose at least one diploma to share.")
     if not 1 <= days <= MAX_DAYS:
         raise ShareLinkError(f"A share link lasts 1 to {MAX_DAYS} days.")
-    own = set(Diploma.objects.filter(person=person, pk__in=ids).values_list("pk", flat=True))
-    if own != set(ids):
+    if not set(ids) <= own:
         raise ShareLinkError("Only your own diplomas can be shared.")
     token = secrets.token_urlsafe(32)
     now = clock.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,16 @@ from diplomaregister.extracts.services import make_extract
 from diplomaregister.portal_holder.models import ShareLink
 from diplomaregister.portal_holder.services import active_link
 from diplomaregister.portal_holder.views import labelled
-from diplomaregister.verstrekking.engine import Requester, disclose_diplomas
+from diplomaregister.verstrekking.engine import NotDisclosed, Requester, disclose
+
+# What the share page shows (templates/portal_holder/shared.html); the log row lists these.
+SHARE_PAGE_FIELDS = ("family_name", "given_names", "birth_date", "kind", "organisation_name",
+                     "date_of_issue", "status")  # fmt: skip
+
+
+def _fields() -> tuple[str, ...]:
+    english = (get_language() or "nl").startswith("en")
+    return (*SHARE_PAGE_FIELDS, "programme_name_en" if english else "programme_name")
 
 
 def _viewer(link: ShareLink) -> Requester:
@@ -43,10 +53,13 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     link = active_link(token)
     if link is None:
         return _gone(request)
-    disclosure = disclose_diplomas(
-        requester=_viewer(link), basis="holder_share", subject=link.person, channel="share",
-        diploma_ids=link.diploma_ids,
-    )  # fmt: skip
+    try:
+        disclosure = disclose(
+            requester=_viewer(link), basis="holder_share", subject=link.person, channel="share",
+            diploma_ids=link.diploma_ids, fields=_fields(),
+        )  # fmt: skip
+    except NotDisclosed:
+        return _gone(request)
     response = render(
         request,
         "portal_holder/shared.html",
@@ -70,6 +83,6 @@ def shared_extract(request: HttpRequest, token: str) -> HttpResponse:
             link.person, diplomas=link.diploma_ids, language=request.POST.get("lang", "nl"),
             channel="share", requester=_viewer(link), basis="holder_share",
         )  # fmt: skip
-    except LookupError as exc:  # a shared diploma was withdrawn since
+    except (LookupError, NotDisclosed) as exc:  # a shared diploma was withdrawn since
         raise Http404 from exc
     return pdf_response(made)

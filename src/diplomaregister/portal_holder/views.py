@@ -1,8 +1,9 @@
 """Mijn diploma's: the holder's own documents, extracts, share links and disclosure log.
 
 Every page reads the register through the disclosure engine (basis ``holder``, AVG art. 15), so the
-holder's own views are logged like anyone else's. Ids in URLs are always checked against the
-logged-in holder: another person's id gives 404.
+holder's own views are logged like anyone else's. Views get the holder's persoonsgebonden nummer
+from the DigiD session, never a register row. Ids in URLs are always checked against what the
+engine returns for the logged-in holder: another person's id gives 404.
 """
 
 from __future__ import annotations
@@ -33,16 +34,15 @@ from diplomaregister.portal_institution.corrections import (
     requests_of_holder,
     submit_request,
 )
-from diplomaregister.register.models import Diploma, Person
-from diplomaregister.register.selectors import person_by_pgn
-from diplomaregister.verstrekking.engine import Disclosure, Requester, disclose_diplomas
+from diplomaregister.register.models import Diploma
+from diplomaregister.verstrekking.engine import Disclosure, NotDisclosed, Requester, disclose
 
 View = Callable[..., HttpResponse]
 
 
 def holder_view(view: View) -> View:
-    """Login with DigiD required; the view gets the holder's Person (None when the register
-    knows no data of this BSN). Never cached."""
+    """Login with DigiD required; the view gets the holder's persoonsgebonden nummer. Never
+    cached."""
 
     @login_required
     @never_cache
@@ -52,21 +52,25 @@ def holder_view(view: View) -> View:
         if not pgn:  # an operator session, or the DigiD session ended: log in again
             logout(request)
             return redirect(f"/digid/login/?next={request.path}")
-        return view(request, person_by_pgn(pgn), *args, **kwargs)
+        return view(request, pgn, *args, **kwargs)
 
     return wrapper
 
 
 def _disclose(
-    request: HttpRequest, person: Person, diploma_ids: list[int] | None = None
-) -> Disclosure:
-    return disclose_diplomas(
-        requester=Requester(kind="holder", label="Mijn diploma's", user_id=request.user.pk),
-        basis="holder",
-        subject=person,
-        channel="portal",
-        diploma_ids=diploma_ids,
-    )
+    request: HttpRequest, pgn: str, diploma_ids: list[int] | None = None
+) -> Disclosure | None:
+    """The holder's own data, or None when the register holds none for this number."""
+    try:
+        return disclose(
+            requester=Requester(kind="holder", label="Mijn diploma's", user_id=request.user.pk),
+            basis="holder",
+            subject=pgn,
+            channel="portal",
+            diploma_ids=diploma_ids,
+        )
+    except NotDisclosed:
+        return None
 
 
 def labelled(record: dict[str, Any]) -> dict[str, Any]:
@@ -78,6 +82,8 @@ def labelled(record: dict[str, Any]) -> dict[str, Any]:
         **record,
         "kind_name": (kind.name_en if english else kind.name_nl) if kind else "",
         "sector_name": sector.get("name_en" if english else "name_nl", record.get("sector", "")),
+        "programme": (record.get("programme_name_en") if english else None)
+        or record.get("programme_name", ""),
     }
 
 
@@ -97,10 +103,10 @@ def _grouped(
 
 
 @holder_view
-def home(request: HttpRequest, person: Person | None) -> HttpResponse:
-    if person is None:
+def home(request: HttpRequest, pgn: str) -> HttpResponse:
+    disclosure = _disclose(request, pgn)
+    if disclosure is None:
         return render(request, "portal_holder/unknown.html")
-    disclosure = _disclose(request, person)
     return render(
         request,
         "portal_holder/home.html",
@@ -109,13 +115,11 @@ def home(request: HttpRequest, person: Person | None) -> HttpResponse:
 
 
 @holder_view
-def diploma(request: HttpRequest, person: Person | None, diploma_id: int) -> HttpResponse:
-    if person is None:
+def diploma(request: HttpRequest, pgn: str, diploma_id: int) -> HttpResponse:
+    disclosure = _disclose(request, pgn, [diploma_id])
+    if disclosure is None or not disclosure.records or disclosure.person is None:
         raise Http404
-    disclosure = _disclose(request, person, [diploma_id])
-    if not disclosure.records:
-        raise Http404
-    corrections = requests_of_holder(person).filter(diploma_id=diploma_id)
+    corrections = requests_of_holder(disclosure.person).filter(diploma_id=diploma_id)
     return render(
         request,
         "portal_holder/diploma.html",
@@ -129,15 +133,14 @@ def diploma(request: HttpRequest, person: Person | None, diploma_id: int) -> Htt
 
 @require_POST
 @holder_view
-def request_correction(
-    request: HttpRequest, person: Person | None, diploma_id: int
-) -> HttpResponse:
+def request_correction(request: HttpRequest, pgn: str, diploma_id: int) -> HttpResponse:
     """ "Dit klopt niet": the request goes to the awarding organisation's queue."""
-    document = Diploma.objects.filter(pk=diploma_id, person=person).first()
-    if person is None or document is None:
+    own = _disclose(request, pgn, [diploma_id])
+    if own is None or own.person is None or not own.records:
         raise Http404
+    document = Diploma.objects.get(pk=own.records[0]["diploma_id"])  # the key, not its data
     try:
-        submit_request(person=person, diploma=document, message=request.POST.get("message", ""))
+        submit_request(person=own.person, diploma=document, message=request.POST.get("message", ""))
     except CorrectionError:
         return redirect(f"/mijn/diploma/{diploma_id}/?fout=1#correctie")
     return redirect(f"/mijn/diploma/{diploma_id}/#correctie")
@@ -145,24 +148,20 @@ def request_correction(
 
 @require_POST
 @holder_view
-def extract(request: HttpRequest, person: Person | None) -> HttpResponse:
-    if person is None:
-        raise Http404
+def extract(request: HttpRequest, pgn: str) -> HttpResponse:
     language = "en" if request.POST.get("lang") == "en" else "nl"
     chosen = request.POST.get("diploma")
     try:
         ids = [int(chosen)] if chosen else None
-        made = make_extract(person, diplomas=ids, language=language, channel="portal")
-    except (LookupError, ValueError) as exc:
+        made = make_extract(pgn, diplomas=ids, language=language, channel="portal")
+    except (LookupError, ValueError, NotDisclosed) as exc:
         raise Http404 from exc
     return pdf_response(made)
 
 
 @holder_view
-def disclosure_log(request: HttpRequest, person: Person | None) -> HttpResponse:
-    if person is None:
-        return render(request, "portal_holder/unknown.html")
-    rows = list(entries_for_subject(person)[:500])
+def disclosure_log(request: HttpRequest, pgn: str) -> HttpResponse:
+    rows = list(entries_for_subject(pgn)[:500])
     others = [r for r in rows if r.recipient_kind != "holder"]
     english = (get_language() or "nl").startswith("en")
     return render(
@@ -173,10 +172,11 @@ def disclosure_log(request: HttpRequest, person: Person | None) -> HttpResponse:
 
 
 @holder_view
-def shares(request: HttpRequest, person: Person | None) -> HttpResponse:
-    if person is None:
+def shares(request: HttpRequest, pgn: str) -> HttpResponse:
+    disclosure = _disclose(request, pgn)
+    if disclosure is None or disclosure.person is None:
         return render(request, "portal_holder/unknown.html")
-    disclosure = _disclose(request, person)
+    person = disclosure.person
     choices = [
         (
             r["diploma_id"],
@@ -191,7 +191,7 @@ def shares(request: HttpRequest, person: Person | None) -> HttpResponse:
         try:
             link, token = create_share_link(
                 person, form.cleaned_data["diplomas"], days=form.cleaned_data["days"],
-                label=form.cleaned_data["label"],
+                label=form.cleaned_data["label"], own={c for c, _ in choices},
             )  # fmt: skip
             created = {"link": link, "url": request.build_absolute_uri(f"/delen/{token}/")}
             form = ShareForm(choices=choices)
@@ -205,9 +205,9 @@ def shares(request: HttpRequest, person: Person | None) -> HttpResponse:
 
 @require_POST
 @holder_view
-def revoke_share(request: HttpRequest, person: Person | None, short_id: str) -> HttpResponse:
-    link = ShareLink.objects.filter(person=person, short_id=short_id).first()
-    if person is None or link is None:
+def revoke_share(request: HttpRequest, pgn: str, short_id: str) -> HttpResponse:
+    link = ShareLink.objects.filter(person__pgn=pgn, short_id=short_id).first()
+    if link is None:
         raise Http404
     revoke(link)
     return redirect("holder_portal:shares")

@@ -31,14 +31,7 @@ from diplomaregister.portal_institution.corrections import (
     answer_request,
     queue_for_organisation,
 )
-from diplomaregister.register.selectors import person_by_pgn
-from diplomaregister.verstrekking.engine import (
-    BasisNotAllowed,
-    OutOfScope,
-    Requester,
-    allowed_bases,
-    disclose_diplomas,
-)
+from diplomaregister.verstrekking.engine import NotDisclosed, Requester, allowed_bases, disclose
 
 View = Callable[..., HttpResponse]
 
@@ -79,9 +72,18 @@ def _requester(request: HttpRequest, org: Organisation) -> Requester:
     return Requester(kind="organisation", organisation=org, label=org.name, user_id=request.user.pk)
 
 
+# What the inzage page shows (templates/portal_institution/inzage.html); the log row lists these.
+INZAGE_FIELDS = ("pgn", "given_names", "family_name", "kind", "organisation_name", "programme_name",
+                 "date_of_issue", "status", "withdrawal_reason")  # fmt: skip
+
+
 class InzageForm(forms.Form):
     pgn = forms.CharField(label=_("BSN or onderwijsnummer"), max_length=12)
     basis = forms.ChoiceField(label=_("Legal basis"))
+    application = forms.CharField(
+        label=_("Reference of the application you are handling (art. 28)"), max_length=64,
+        required=False,
+    )  # fmt: skip
 
     def clean_pgn(self) -> str:
         try:
@@ -105,13 +107,14 @@ def inzage(request: HttpRequest, org: Organisation) -> HttpResponse:
     result, message = None, ""
     if request.method == "POST" and form.is_valid():
         allowed, _retry = allow(request, f"inzage:{request.user.pk}", settings.EXTRACT_VERIFY_RATE)
-        person = person_by_pgn(form.cleaned_data["pgn"]) if allowed else None
         try:
-            if person is None:
-                raise OutOfScope("unknown")
-            result = disclose_diplomas(requester=requester, basis=form.cleaned_data["basis"], subject=person,
-                                       channel="institution_portal")  # fmt: skip
-        except (OutOfScope, BasisNotAllowed):
+            if not allowed:
+                raise NotDisclosed("rate limited")
+            result = disclose(requester=requester, basis=form.cleaned_data["basis"],
+                              subject=form.cleaned_data["pgn"], channel="institution_portal",
+                              fields=INZAGE_FIELDS,
+                              application=form.cleaned_data["application"] or None)  # fmt: skip
+        except NotDisclosed:
             # one neutral answer: whether the person exists is not revealed
             message = str(_("No documents can be shown for this person under this legal basis."))
     records = [labelled(r) for r in result.records] if result else []

@@ -225,6 +225,13 @@ class DiplomaVersion(VersionFields):
     ho_degree = models.CharField(max_length=64, blank=True)
     ho_exam_type = models.CharField(max_length=16, blank=True)
     withdrawal_reason = models.CharField(max_length=200, blank=True)
+    withdrawal_code = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=[("error", "error"), ("fraud", "fraud"), ("misattributed", "misattributed"),
+                 ("other", "other")],
+        help_text="law/legal_bases.yaml withdrawal_codes; misattributed documents vanish for the holder.",
+    )  # fmt: skip
     # Art. 17 lid 2 ("overige diplomagegevens") is missing from the seed text; its parts are kept here,
     # keyed by field-catalogue name (entity "diploma_overig"), until the text is known.
     # See docs/legal-open-questions.md.

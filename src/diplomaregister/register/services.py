@@ -237,6 +237,7 @@ def withdraw_diploma(
     *,
     effective_date: dt.date,
     reason: str,
+    code: str = "",
     recorded_at: dt.datetime | None = None,
     source: str = "",
 ) -> DiplomaVersion:
@@ -269,6 +270,7 @@ def withdraw_diploma(
     current.source = source
     current.status = DiplomaStatus.WITHDRAWN
     current.withdrawal_reason = reason
+    current.withdrawal_code = code
     current.save(force_insert=True)
     for grade in grades:
         grade.pk = None

@@ -7,24 +7,22 @@ import datetime as dt
 from typing import Any, cast
 
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from diplomaregister.core.problems import problem
-from diplomaregister.law.loaders import legal_bases
 from diplomaregister.logboek.selectors import entries
 from diplomaregister.organisations.auth import HasRole
 from diplomaregister.organisations.models import ApiClient
-from diplomaregister.register.selectors import person_by_pgn
-from diplomaregister.verstrekking.aggregates import aggregate
 from diplomaregister.verstrekking.engine import (
-    BasisNotAllowed,
-    OutOfScope,
+    NOT_DISCLOSED,
+    NotDisclosed,
     Requester,
-    disclose_diplomas,
+    disclose,
+    disclose_aggregate,
 )
 from diplomaregister.verstrekking.serializers import (
     AggregateRequestSerializer,
@@ -33,6 +31,8 @@ from diplomaregister.verstrekking.serializers import (
     LookupRequestSerializer,
 )
 
+REFUSED = OpenApiResponse(description="Not disclosed or not allowed (problem details).")
+
 
 def requester_of(request: Request) -> Requester:
     client = cast(ApiClient, request.auth)
@@ -40,36 +40,32 @@ def requester_of(request: Request) -> Requester:
                      label=client.organisation.name, client_id=client.pk)  # fmt: skip
 
 
-def _refused(error: Exception) -> Response:
-    return problem(403, "Not allowed under this legal basis.", str(error), code="basis")
+def not_disclosed() -> Response:
+    """One answer for an unknown person, a person outside the scope and a basis the client is not
+    bound to: same status, body and headers (no existence oracle)."""
+    return problem(403, "Not disclosed.", NOT_DISCLOSED, code="not_disclosed")
 
 
 class LookupView(APIView):
     permission_classes = [HasRole.of("recipient")]
 
     @extend_schema(operation_id="verstrekking_diplomas", request=LookupRequestSerializer,
-                   responses={200: DisclosureSerializer})  # fmt: skip
+                   responses={200: DisclosureSerializer, 403: REFUSED})  # fmt: skip
     def post(self, request: Request) -> Response:
-        """A person's documents under a stated basis: only the fields that basis allows, pseudonymised
-        where it says so; every call is logged and shown to the holder."""
+        """A person's documents under a stated basis: only the fields that basis allows; every call
+        is logged and shown to the holder. An unknown person, a person outside the basis's scope
+        and a basis the client may not use all get the same 403."""
         body = LookupRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        requester, basis = requester_of(request), body.validated_data["basis"]
-        person = person_by_pgn(body.validated_data["persoonsgebonden_nummer"])
-        rule = legal_bases().get(basis)
-        if person is None:
-            # Scoped bases answer "unknown" and "not yours" alike, so existence does not leak.
-            if rule is not None and rule.scope in ("own_students", "awarded_by_self"):
-                return _refused(OutOfScope("The person is not within this basis for you."))
-            return problem(404, "No person with this number in the register.", code="not_found")
+        basis = body.validated_data["basis"]
         try:
-            result = disclose_diplomas(
-                requester=requester, basis=basis, subject=person, channel="api"
-            )
-        except OutOfScope:
-            return _refused(OutOfScope("The person is not within this basis for you."))
-        except BasisNotAllowed as error:
-            return _refused(error)
+            result = disclose(
+                requester=requester_of(request), basis=basis, channel="api",
+                subject=body.validated_data["persoonsgebonden_nummer"],
+                application=body.validated_data.get("aanvraag") or None,
+            )  # fmt: skip
+        except NotDisclosed:
+            return not_disclosed()
         return Response({"trace_id": result.trace_id, "basis": basis, "subject": result.subject,
                          "records": result.records})  # fmt: skip
 
@@ -78,15 +74,18 @@ class AggregateView(APIView):
     permission_classes = [HasRole.of("recipient")]
 
     @extend_schema(operation_id="verstrekking_aggregaten", request=AggregateRequestSerializer,
-                   responses={200: dict})  # fmt: skip
+                   responses={200: dict, 403: REFUSED})  # fmt: skip
     def post(self, request: Request) -> Response:
-        """Counts of current documents for bases that allow aggregates; cells under 10 suppressed."""
+        """The basis's one published table (counts of current documents by sector, kind and year;
+        cells under the threshold suppressed)."""
         body = AggregateRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            return Response(aggregate(requester=requester_of(request), **body.validated_data))
-        except BasisNotAllowed as error:
-            return _refused(error)
+            return Response(
+                disclose_aggregate(requester=requester_of(request), **body.validated_data)
+            )
+        except NotDisclosed as error:
+            return problem(403, "Not allowed under this legal basis.", error.reason, code="basis")
 
 
 class DisclosureLogView(generics.ListAPIView):

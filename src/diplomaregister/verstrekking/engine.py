@@ -1,14 +1,26 @@
-"""The disclosure engine: every outgoing piece of register data passes here.
+"""The disclosure engine: the only door through which register data leaves.
+
+Three entry points, each doing binding, mode, scope, projection, pseudonyms and the log row:
+
+- :func:`disclose` / :func:`disclosing` - one person (look-ups, portals, share pages, extracts,
+  verification), the log row written in the same transaction as the read;
+- :func:`disclose_stream` - feeds and exports (see ``_stream``), chunked, constant memory;
+- :func:`disclose_aggregate` - counts in the basis's one published table (see ``_aggregate``).
 
 Input: who asks (:class:`Requester`), under which legal basis (a key of law/legal_bases.yaml), about
-whom, through which channel. Output: only the fields the basis names (default deny), pseudonymised
-where the basis says so, and one row in the disclosure log written in the same transaction as the
-read: if the log row cannot be written, nothing is disclosed. A refusal is logged too.
+whom (a persoonsgebonden nummer, known to the register or not), through which channel, and which of
+the basis's fields the channel will show. Output: only those fields (default deny), pseudonymised
+where the basis says so. The log row lists exactly the fields that were returned.
+
+Refusals are uniform: an unknown person, a person outside the scope and a basis the requester is not
+bound to all raise :class:`NotDisclosed` with the same message, after the same work (the same scope
+probes, one refusal row whose subject is the keyed hash of the number asked).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,17 +28,18 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from diplomaregister.core import clock
-from diplomaregister.law.loaders import LegalBasis, disclosure_outputs, legal_bases
-from diplomaregister.logboek.services import log_disclosure, new_trace_id
+from diplomaregister.core.pgn import InvalidPgn, parse_pgn
+from diplomaregister.law.loaders import legal_bases, person_level_outputs
+from diplomaregister.logboek.services import log_disclosure, new_trace_id, subject_ref
 from diplomaregister.organisations.models import Organisation
-from diplomaregister.register.models import Enrolment, Person
+from diplomaregister.register.models import Person
 from diplomaregister.register.selectors import DiplomaState, diplomas_of_person, identity
-from diplomaregister.verstrekking import projection
-from diplomaregister.verstrekking.pseudonyms import pseudonym
+from diplomaregister.verstrekking import _aggregate, _projection, _scope, _stream
+from diplomaregister.verstrekking._pseudonyms import pseudonym
+from diplomaregister.verstrekking._scope import Refusal
+from diplomaregister.verstrekking.models import Application
 
-CHANNEL_MODES = {"feed": "subscription", "export": "bulk_export", "aggregate": "aggregate"}
-PERSON_LEVEL = frozenset({"pgn", "family_name", "given_names", "gender", "birth_date", "death_date",
-                          "ho_document_since_1996"})  # fmt: skip
+NOT_DISCLOSED = "No data can be disclosed for this person under this legal basis."
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,11 @@ class Requester:
             else self.kind
         )
 
+    @property
+    def code(self) -> str:
+        """Key of this recipient's pseudonyms."""
+        return self.organisation.code if self.organisation else self.kind
+
 
 @dataclass
 class Disclosure:
@@ -54,13 +72,23 @@ class Disclosure:
     trace_id: str
     log_entry: Any = None
     fields: list[str] = field(default_factory=list)
+    person: Person | None = None  # a handle for the channel's own rows (extracts, share links)
 
 
-class BasisNotAllowed(PermissionDenied):
+class NotDisclosed(PermissionDenied):
+    """Nothing is disclosed. The message is the same whatever the cause; ``reason`` (internal,
+    logged) says which rule refused."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(NOT_DISCLOSED)
+        self.reason = reason
+
+
+class BasisNotAllowed(NotDisclosed):
     """The requester is not a recipient of this basis, or not through this channel."""
 
 
-class OutOfScope(PermissionDenied):
+class OutOfScope(NotDisclosed):
     """The person (or document) lies outside what the basis lets this requester see."""
 
 
@@ -72,139 +100,194 @@ def allowed_bases(requester: Requester, mode: str = "request") -> list[str]:
     ]
 
 
-def _basis(requester: Requester, code: str, channel: str) -> LegalBasis:
-    basis = legal_bases().get(code)
-    if basis is None:
-        raise BasisNotAllowed(f"Unknown legal basis '{code}'.")
-    if requester.recipient_kind not in basis.recipient_kinds:
-        raise BasisNotAllowed(f"This requester is not a recipient under {basis.article}.")
-    if requester.kind == "organisation" and requester.organisation is None:
-        raise BasisNotAllowed("An organisation requester needs its organisation.")
-    mode = CHANNEL_MODES.get(channel, "request")
-    if mode not in basis.modes:
-        raise BasisNotAllowed(f"{basis.article} does not allow disclosure by {mode}.")
-    return basis
-
-
-def authorise(
-    requester: Requester, basis: str, channel: str, subject: Person | None = None
-) -> LegalBasis:
-    """Check binding and mode up front; a refusal is logged (call outside any transaction that may
-    roll back, so the refusal row stays) and raised as BasisNotAllowed."""
+def number_of(subject: str | Person) -> str:
+    """The persoonsgebonden nummer as asked (normalised when it is valid)."""
+    if isinstance(subject, Person):
+        return subject.pgn
+    text = str(subject).strip()
     try:
-        return _basis(requester, basis, channel)
-    except BasisNotAllowed as error:
-        _refuse(requester, basis, subject, channel, new_trace_id(), error)
-        raise
+        return parse_pgn(text).number
+    except InvalidPgn:
+        return text[:32]
 
 
-def scope_organisations(organisation: Organisation) -> set[int]:
-    """An institution, or a bestuur with its instellingen ("hoofd en bestuur", art. 53)."""
-    ids = {organisation.pk}
-    if organisation.kind == "bestuur":
-        ids |= set(Organisation.objects.filter(bestuur=organisation).values_list("pk", flat=True))
-    return ids
+def _person(subject: str | Person, number: str) -> Person | None:
+    if isinstance(subject, Person):
+        return subject
+    return Person.objects.filter(pgn=number).first()
 
 
-def _in_scope(
-    basis: LegalBasis,
-    requester: Requester,
-    subject: Person,
-    states: list[DiplomaState],
-    diploma_ids: list[int] | None,
-) -> list[DiplomaState]:
-    """The documents this requester may see under the basis's scope (raises OutOfScope)."""
-    if basis.scope in ("share", "extract") and diploma_ids is None:
-        raise OutOfScope("A share link or extract names its documents.")
-    if basis.scope in ("own_students", "awarded_by_self"):
-        assert requester.organisation is not None
-        own = scope_organisations(requester.organisation)
-        # art. 53 lid 1 (and art. 27): enrolled now or before at the institution; only the
-        # documents of education followed there.
-        enrolled = Enrolment.objects.filter(person=subject, organisation_id__in=own).exists()
-        if basis.scope == "own_students" and not enrolled:
-            raise OutOfScope("The person is not and was not enrolled at this institution.")
-        states = [s for s in states if s.diploma.organisation_id in own]
-        if basis.scope == "awarded_by_self" and not states:
-            # art. 53 lid 2, art. 54 lid 1: only documents the organisation awarded itself
-            raise OutOfScope("The person holds no document awarded by this organisation.")
-    if diploma_ids is not None:
-        chosen = set(diploma_ids)
-        states = [s for s in states if s.diploma.pk in chosen]
-    return states
-
-
-def _refuse(requester: Requester, code: str, subject: Person | None, channel: str, trace_id: str,
-            error: PermissionDenied) -> None:  # fmt: skip
+def _refuse(requester: Requester, code: str, number: str, channel: str, trace: str,
+            error: Refusal) -> NotDisclosed:  # fmt: skip
     with transaction.atomic():
-        log_disclosure(trace_id=trace_id, basis=code, requester=requester, subject=subject, fields=[],
-                       channel=channel, outcome="refused", reason=str(error))  # fmt: skip
+        log_disclosure(trace_id=trace, basis=code, requester=requester, subject=subject_ref(number),
+                       fields=[], channel=channel, outcome="refused", reason=error.reason)  # fmt: skip
+    cls = BasisNotAllowed if error.kind == "basis" else OutOfScope
+    return cls(error.reason)
 
 
-def _subject_values(basis: LegalBasis, requester: Requester, person: Person,
-                    states: list[DiplomaState]) -> dict[str, Any]:  # fmt: skip
-    values = projection.person_values(person, identity(person))
-    values.update(projection.derived_values(states, clock.today()))
-    allowed = tuple(f for f in basis.fields if f in PERSON_LEVEL)
-    subject = projection.project(values, allowed)
-    if basis.pseudonymised:
-        code = requester.organisation.code if requester.organisation else requester.kind
-        subject["pseudonym"] = pseudonym(code, person.pgn)
-    return subject
-
-
-def disclose_diplomas(
+@contextlib.contextmanager
+def disclosing(
     *,
     requester: Requester,
     basis: str,
-    subject: Person,
+    subject: str | Person,
     channel: str,
-    trace_id: str | None = None,
-    query: dict[str, Any] | None = None,
+    fields: Iterable[str] | None = None,
     diploma_ids: Iterable[int] | None = None,
-) -> Disclosure:
-    """The subject's documents as the basis allows them to this requester (now, as the register knows it)."""
-    trace = trace_id or new_trace_id()
-    ids = list(diploma_ids) if diploma_ids is not None else None
-    if ids is None and query and isinstance(query.get("diplomas"), list):
-        ids = [int(i) for i in query["diplomas"]]
-    try:
-        rule = _basis(requester, basis, channel)
-        include_withdrawn = rule.scope in ("self", "extract", "share") or "status" in rule.fields
-        states = diplomas_of_person(subject, include_withdrawn=include_withdrawn)
-        states = _in_scope(rule, requester, subject, states, ids)
-    except PermissionDenied as error:
-        _refuse(requester, basis, subject, channel, trace, error)
-        raise
-    with transaction.atomic():
-        diploma_fields = tuple(f for f in rule.fields if f not in PERSON_LEVEL)
-        records = [projection.project(projection.diploma_values(s), diploma_fields) for s in states]
-        records = [r for r in records if r]
-        subject_out = _subject_values(rule, requester, subject, states)
-        fields = sorted(
-            {k for r in records for k in r} | {k for k in subject_out if k != "pseudonym"}
-        )
-        assert set(fields) <= set(rule.fields), "projection leaked a field"  # belt and braces
-        entry = log_disclosure(trace_id=trace, basis=basis, requester=requester, subject=subject,
-                               fields=fields, channel=channel, outcome="disclosed",
-                               record_count=len(records))  # fmt: skip
-    return Disclosure(records, subject_out, basis, trace, entry, fields)
-
-
-def disclose_person(
-    *,
-    requester: Requester,
-    basis: str,
-    subject: Person,
-    channel: str,
+    application: str | None = None,
     trace_id: str | None = None,
-    query: dict[str, Any] | None = None,
-) -> Disclosure:
-    """Person-level data only (identifying data, derived answers), no documents."""
-    disclosure = disclose_diplomas(requester=requester, basis=basis, subject=subject, channel=channel,
-                                   trace_id=trace_id, query=query, diploma_ids=[])  # fmt: skip
-    return disclosure
+) -> Iterator[Disclosure]:
+    """One person's data as the basis allows it to this requester, now, as the register knows it.
+
+    Yields inside the transaction that holds the log row, so a channel that stores something of its
+    own (an extract) stores it with the log row or not at all. A refusal is logged in a transaction
+    of its own before :class:`NotDisclosed` is raised (call this outside other transactions).
+    ``application``: the recipient's reference of the application it is handling (scope
+    ``application``, art. 28); it is recorded before the scope is checked.
+    """
+    trace = trace_id or new_trace_id()
+    number = number_of(subject)
+    ids = list(diploma_ids) if diploma_ids is not None else None
+    person = _person(subject, number)
+    if application:
+        _state_application(requester, basis, number, application)
+    facts = _scope.probe(requester, basis, person, number)
+    try:
+        if _scope.mode_of(channel) != "request":
+            raise Refusal("basis", "Streams and aggregates have their own entry points.")
+        rule = _scope.binding(requester, basis, "request")
+        scope = rule.scope_for("request")
+        _scope.check_person(scope, facts, ids)
+        if person is None:
+            raise Refusal("scope", "The register holds no data of this number.")
+    except Refusal as error:
+        raise _refuse(requester, basis, number, channel, trace, error) from None
+    requested = tuple(fields) if fields is not None else None
+    with transaction.atomic():
+        allowed = _scope.fields_for(
+            rule, requested, _scope.laws_of(person) if rule.field_laws else None
+        )
+        disclosure = _project(rule, requester, person, scope, facts.own, allowed, ids, trace)
+        disclosure.log_entry = log_disclosure(
+            trace_id=trace, basis=basis, requester=requester, subject=subject_ref(number),
+            fields=disclosure.fields, channel=channel, outcome="disclosed",
+            record_count=len(disclosure.records),
+        )  # fmt: skip
+        yield disclosure
 
 
-def output_names() -> set[str]:
-    return set(disclosure_outputs())
+def disclose(**kwargs: Any) -> Disclosure:
+    """:func:`disclosing` for channels that keep nothing of their own."""
+    with disclosing(**kwargs) as disclosure:
+        return disclosure
+
+
+def _project(rule: Any, requester: Requester, person: Person, scope: str, own: frozenset[int],
+             allowed: tuple[str, ...], ids: list[int] | None, trace: str) -> Disclosure:  # fmt: skip
+    person_level = person_level_outputs()
+    person_fields = [f for f in allowed if f in person_level]
+    diploma_fields = [f for f in allowed if f not in person_level]
+    states: list[DiplomaState] = []
+    if diploma_fields or "ho_document_since_1996" in person_fields:
+        include_withdrawn = scope in ("self", "extract", "share") or "status" in allowed
+        states = diplomas_of_person(person, include_withdrawn=include_withdrawn)
+        states = _scope.documents_in_scope(scope, own, _projection.visible(states), ids)
+    today = clock.today()
+    records = (
+        [_projection.project(_projection.diploma_values(s), diploma_fields) for s in states]
+        if diploma_fields
+        else []
+    )
+    values = _projection.person_values(person, identity(person), today)
+    values["ho_document_since_1996"] = _projection.ho_document_since_1996(states, today)
+    subject = _projection.project(values, person_fields)
+    if rule.pseudonymised:
+        subject = {"pseudonym": pseudonym(requester.code, person.pgn), **subject}
+    fields = sorted({k for r in records for k in r} | set(subject))
+    return Disclosure(records, subject, rule.code, trace, None, fields, person)
+
+
+def _state_application(requester: Requester, basis: str, number: str, reference: str) -> None:
+    """Record the application the requester states it is handling (before any check, so stating
+    one costs the same for every number)."""
+    if requester.organisation is None:
+        return
+    Application.objects.get_or_create(
+        organisation=requester.organisation, basis=basis[:32], reference=reference[:64],
+        defaults={"pgn": number[:9], "opened_at": clock.now()},
+    )  # fmt: skip
+
+
+def register_application(requester: Requester, basis: str, number: str, reference: str,
+                         subscription_id: int | None = None) -> Application:  # fmt: skip
+    """An application (art. 50 aanvraag, art. 28 aanmelding) the recipient is handling: its feed
+    then carries changes for this person until the application is closed. Looks the same for known
+    and unknown numbers; raises NotDisclosed when the basis has no application scope for it."""
+    try:
+        rule = _scope.binding(requester, basis, "request")
+    except Refusal as error:
+        raise BasisNotAllowed(error.reason) from None
+    if "application" not in (rule.scope, rule.subscription_scope):
+        raise BasisNotAllowed(f"{rule.article} has no applications.")
+    assert requester.organisation is not None
+    application, _ = Application.objects.get_or_create(
+        organisation=requester.organisation, basis=basis, reference=reference[:64],
+        defaults={"pgn": number_of(number)[:9], "opened_at": clock.now(),
+                  "subscription_id": subscription_id},
+    )  # fmt: skip
+    return application
+
+
+def close_application(requester: Requester, application_id: int) -> bool:
+    closed = Application.objects.filter(
+        pk=application_id, organisation=requester.organisation, closed_at__isnull=True
+    ).update(closed_at=clock.now())
+    return bool(closed)
+
+
+def disclose_stream(*, requester: Requester, basis: str, channel: str, **options: Any) -> Any:
+    """Feeds (``channel`` feed/webhook: a :class:`_stream.FeedPage`) and exports (``channel``
+    export: a context manager yielding an :class:`_stream.ExportStream`). Raises NotDisclosed
+    (logged) when the basis does not allow it."""
+    trace = new_trace_id()
+    try:
+        rule = _scope.binding(requester, basis, _scope.mode_of(channel))
+        if _scope.mode_of(channel) not in ("subscription", "bulk_export"):
+            raise Refusal("basis", "Not a stream channel.")
+    except Refusal as error:
+        raise _refuse_bulk(requester, basis, channel, trace, error) from None
+    if channel == "export":
+        return _stream.export_stream(rule, requester, trace, **options)
+    return _stream.feed_page(rule, requester, trace, channel=channel, **options)
+
+
+def disclose_aggregate(*, requester: Requester, basis: str,
+                       group_by: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+    """Counts in the basis's published table (fixed dimensions, small cells suppressed)."""
+    trace = new_trace_id()
+    try:
+        rule = _scope.binding(requester, basis, "aggregate")
+        table = rule.aggregate_table
+        if group_by is not None and set(group_by) != set(table):
+            raise Refusal("basis", f"{rule.article} publishes one table, by {', '.join(table)}.")
+    except Refusal as error:
+        raise _refuse_bulk(requester, basis, "aggregate", trace, error) from None
+    return _aggregate.table(rule, requester, trace)
+
+
+def _refuse_bulk(requester: Requester, code: str, channel: str, trace: str,
+                 error: Refusal) -> NotDisclosed:  # fmt: skip
+    with transaction.atomic():
+        log_disclosure(trace_id=trace, basis=code, requester=requester, subject="", fields=[],
+                       channel=channel, outcome="refused", reason=error.reason)  # fmt: skip
+    return BasisNotAllowed(error.reason)
+
+
+def check(requester: Requester, basis: str, channel: str) -> None:
+    """Set-up check (a subscription, a menu of bases): raises BasisNotAllowed when the requester
+    may not use the basis by this channel. Reads no register data, so nothing is logged."""
+    try:
+        _scope.binding(requester, basis, _scope.mode_of(channel))
+    except Refusal as error:
+        raise BasisNotAllowed(error.reason) from None

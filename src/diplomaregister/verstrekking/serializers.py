@@ -6,8 +6,13 @@ class LookupRequestSerializer(serializers.Serializer):
         help_text="Key of law/legal_bases.yaml, e.g. art50, art53_1, art54_2."
     )
     persoonsgebonden_nummer = serializers.CharField(
-        help_text="BSN or onderwijsnummer (in the body, never in a URL)."
+        help_text="BSN or onderwijsnummer (in the body, never in a URL).", max_length=32
     )
+    aanvraag = serializers.CharField(
+        required=False, max_length=64,
+        help_text="Your reference of the application (aanmelding, aanvraag) you are handling; "
+        "required by bases with scope application (art. 28 lid 2). It is recorded and logged.",
+    )  # fmt: skip
 
 
 class DisclosureSerializer(serializers.Serializer):
@@ -24,8 +29,10 @@ class DisclosureSerializer(serializers.Serializer):
 class AggregateRequestSerializer(serializers.Serializer):
     basis = serializers.CharField()
     group_by = serializers.ListField(
-        child=serializers.ChoiceField(choices=["sector", "kind", "year"]), min_length=1
-    )
+        child=serializers.ChoiceField(choices=["sector", "kind", "year"]), min_length=1,
+        required=False,
+        help_text="Optional; must name the basis's published table (sector, kind, year).",
+    )  # fmt: skip
 
 
 class LogEntrySerializer(serializers.Serializer):

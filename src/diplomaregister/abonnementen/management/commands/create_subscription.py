@@ -8,7 +8,7 @@ from diplomaregister.abonnementen.models import Subscription
 from diplomaregister.abonnementen.push import webhook_secret
 from diplomaregister.core import clock
 from diplomaregister.organisations.models import Organisation
-from diplomaregister.verstrekking.engine import BasisNotAllowed, Requester, _basis
+from diplomaregister.verstrekking.engine import BasisNotAllowed, Requester, check
 
 
 class Command(BaseCommand):
@@ -24,9 +24,9 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"unknown recipient {options['recipient']}")
         try:
-            _basis(Requester(kind="organisation", organisation=org), options["basis"], "feed")
+            check(Requester(kind="organisation", organisation=org), options["basis"], "feed")
         except BasisNotAllowed as exc:
-            raise CommandError(f"refused: {exc}") from exc
+            raise CommandError(f"refused: {exc.reason}") from exc
         sub = Subscription.objects.create(organisation=org, basis=options["basis"],
                                           webhook_url=options["webhook"], created_at=clock.now())  # fmt: skip
         self.stdout.write(f"subscription {sub.pk}: GET /api/v1/abonnementen/{sub.pk}/wijzigingen")

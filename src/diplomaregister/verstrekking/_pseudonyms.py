@@ -1,4 +1,4 @@
-"""Pseudonyms for bases where the Besluit replaces the persoonsgebonden nummer "door een ander nummer
+"""Private to the engine. Pseudonyms for bases where the Besluit replaces the persoonsgebonden nummer "door een ander nummer
 of een code op een zodanige wijze dat de onderwijsdeelnemer niet geïdentificeerd of identificeerbaar
 is" (art. 23 lid 3, 26 lid 3, 40, 41, 47, 51, 52).
 

@@ -1,0 +1,135 @@
+"""What the register holds, as the output names of law/legal_bases.yaml, before the basis cuts it.
+
+Private to the engine: the engine projects these dicts onto the basis's fields; nothing else leaves
+the register.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils import timezone
+
+from diplomaregister.law.loaders import withdrawal_codes
+from diplomaregister.register.models import DiplomaStatus, EnrolmentVersion, Person, PersonVersion
+from diplomaregister.register.selectors import DiplomaState
+
+# art. 51, 52: "een waardedocument als bedoeld in artikel 16, onderdelen a tot en met g"
+HO_KINDS = frozenset("abcdefg")
+HO_SINCE = dt.date(1996, 1, 1)  # art. 51, 52: "tussen 1 januari 1996 en de peildatum"
+HO_LAW = "WHW"  # art. 40, 41: "een onderwijsinstelling als bedoeld in de WHW"
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Age in whole years on ``day`` (art. 23 lid 2, 26 lid 2)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def person_values(
+    person: Person, identity: PersonVersion | None, peildatum: dt.date
+) -> dict[str, Any]:
+    values: dict[str, Any] = {"pgn": person.pgn}
+    if identity is not None:
+        values.update(
+            family_name=identity.family_name,
+            given_names=identity.given_names,
+            gender=identity.gender,
+            birth_date=identity.birth_date,
+            death_date=identity.death_date,
+            postcode=identity.postcode,
+            birth_country=identity.birth_country,
+            nationality=identity.nationality,
+            age_on_peildatum=age_on(identity.birth_date, peildatum),
+        )
+    return values
+
+
+def ho_document_since_1996(states: Iterable[DiplomaState], peildatum: dt.date) -> bool:
+    """Art. 51, 52: whether the person obtained a (valid) document of art. 16 onder a-g between
+    1 January 1996 and the peildatum."""
+    return any(
+        s.version.kind in HO_KINDS
+        and s.version.status == DiplomaStatus.VALID
+        and HO_SINCE <= s.version.date_of_issue <= peildatum
+        for s in states
+    )
+
+
+def enrolled_on(versions: Iterable[EnrolmentVersion], laws: dict[int, str], peildatum: dt.date,
+                law: str = HO_LAW) -> bool:  # fmt: skip
+    """Art. 40, 41: enrolled on the peildatum at an institution under ``law``; ``versions`` are the
+    versions in force, ``laws`` maps enrolment id to its institution's law."""
+    return any(
+        laws.get(v.enrolment_id) == law
+        and v.start_date <= peildatum
+        and (v.end_date is None or peildatum < v.end_date)
+        for v in versions
+    )
+
+
+def status_since(state: DiplomaState) -> dt.date:
+    """When the current state took effect: the withdrawal's effective date, else the day the
+    register learned the current version (a correction or the first delivery)."""
+    version = state.version
+    if version.status == DiplomaStatus.WITHDRAWN:
+        return version.valid_from
+    return timezone.localdate(version.recorded_at)
+
+
+def diploma_values(state: DiplomaState) -> dict[str, Any]:
+    version, diploma = state.version, state.diploma
+    programme = version.programme
+    return {
+        "diploma_id": diploma.pk,
+        "diploma_version": version.version,
+        "kind": version.kind,
+        "sector": version.sector,
+        "organisation_name": diploma.organisation.name,
+        "organisation_code": diploma.organisation.code,
+        "status": version.status,
+        "status_since": status_since(state),
+        "corrected": state.corrected,
+        "withdrawal_reason": version.withdrawal_reason,
+        "programme_name": programme.name_nl if programme else "",
+        "programme_name_en": (programme.name_en or programme.name_nl) if programme else "",
+        "programme_code": programme.code if programme else "",
+        "date_of_issue": version.date_of_issue,
+        "exam_date": version.exam_date,
+        "ho_degree": version.ho_degree,
+        "mbo_level": version.mbo_level,
+        "vo_profile": version.vo_profile,
+        "vo_leerweg": version.vo_leerweg,
+        "mbo_leerweg": version.mbo_leerweg,
+        "ho_exam_type": version.ho_exam_type,
+        "grades": [
+            {
+                "subject_code": g.subject_code,
+                "subject_name": g.subject_name,
+                "school_exam_grade": g.school_exam_grade,
+                "central_exam_grade": g.central_exam_grade,
+                "final_grade": g.final_grade,
+            }
+            for g in sorted(version.grades.all(), key=lambda g: g.subject_code)
+        ],
+    }
+
+
+def visible(states: list[DiplomaState]) -> list[DiplomaState]:
+    """Documents withdrawn as attributed to the wrong person are nobody's documents any more
+    (law/legal_bases.yaml withdrawal_codes, ``hidden``); their history stays in the register."""
+    codes = withdrawal_codes()
+    return [
+        s
+        for s in states
+        if not (
+            s.version.status == DiplomaStatus.WITHDRAWN
+            and s.version.withdrawal_code in codes
+            and codes[s.version.withdrawal_code].hidden
+        )
+    ]
+
+
+def project(values: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
+    return {name: values[name] for name in allowed if name in values}

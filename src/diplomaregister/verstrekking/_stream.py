@@ -1,0 +1,251 @@
+"""Private to the engine: streams of many persons, for feeds (changes since a cursor) and exports
+(one row per person, constant memory, a subject manifest instead of a log row per person).
+
+Both apply the basis's scope in SQL (``_scope.persons_in_scope``) and project every row through
+``_projection`` like a look-up; the log rows list exactly the fields that were emitted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from diplomaregister.core import clock
+from diplomaregister.law.loaders import LegalBasis, organisation_kinds, person_level_outputs
+from diplomaregister.logboek.services import log_disclosure, subject_ref, write_manifest
+from diplomaregister.register.history import resolve
+from diplomaregister.register.models import (
+    DiplomaStatus,
+    DiplomaVersion,
+    EnrolmentVersion,
+    Person,
+    PersonVersion,
+)
+from diplomaregister.register.selectors import DiplomaState
+from diplomaregister.verstrekking import _projection, _scope
+from diplomaregister.verstrekking._pseudonyms import pseudonym
+
+SETTLE = dt.timedelta(seconds=60)
+CHUNK = 2000
+
+
+def _split(fields: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    person_level = person_level_outputs()
+    return [f for f in fields if f in person_level], [f for f in fields if f not in person_level]
+
+
+# --- Feeds ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class FeedPage:
+    items: list[dict[str, Any]]
+    position: int  # the last version id covered: resume after it
+    trace_id: str
+
+
+def feed_page(rule: LegalBasis, requester: Any, trace: str, *, channel: str, after: int = 0,
+              limit: int = 100) -> FeedPage:  # fmt: skip
+    """New and changed documents after version id ``after`` (recorded at least SETTLE ago: version
+    ids are allocated before commit, so a longer transaction holding a lower id has committed by
+    then), for the persons and documents the basis's subscription scope reaches."""
+    scope = rule.scope_for("subscription")
+    horizon = clock.now() - SETTLE
+    window = DiplomaVersion.objects.filter(pk__gt=after, recorded_at__lte=horizon)
+    versions = window
+    if scope != "all":
+        reach = Person.objects.filter(_scope.persons_in_scope(scope, requester, rule.code))
+        versions = versions.filter(person_id__in=reach.values("pk"))
+    versions = _scope.stream_documents(scope, requester, versions)
+    page = list(
+        versions.select_related("diploma__organisation", "programme", "person")
+        .prefetch_related("grades")
+        .order_by("pk")[:limit]
+    )
+    if len(page) == limit:
+        position = page[-1].pk
+    else:  # nothing more in scope up to the horizon: skip what was scanned
+        position = window.aggregate(top=Max("pk"))["top"] or after
+    person_fields, diploma_fields = _split(_scope.fields_for(rule, None, None))
+    people: dict[int, dict[str, Any]] = {}
+    for version in page:
+        if version.person_id not in people:
+            person = version.person
+            known = resolve(person.versions.all())
+            values = _projection.person_values(person, known, clock.today())
+            people[person.pk] = _subject(rule, requester, person, values, person_fields)
+    items = []
+    for version in page:
+        state = DiplomaState(version.diploma, version, (version,))
+        document = _projection.project(_projection.diploma_values(state), diploma_fields)
+        items.append({"change": version.change, "person": people[version.person_id],
+                      "document": document})  # fmt: skip
+    with transaction.atomic():
+        for person_id, subject in people.items():
+            mine = [i for i, v in zip(items, page, strict=True) if v.person_id == person_id]
+            fields = sorted(set(subject) | {k for i in mine for k in i["document"]})
+            pgn = next(v.person.pgn for v in page if v.person_id == person_id)
+            log_disclosure(trace_id=trace, basis=rule.code, requester=requester,
+                           subject=subject_ref(pgn), fields=fields, channel=channel,
+                           outcome="disclosed", record_count=len(mine))  # fmt: skip
+    return FeedPage(items, position, trace)
+
+
+def _subject(rule: LegalBasis, requester: Any, person: Person, values: dict[str, Any],
+             person_fields: list[str]) -> dict[str, Any]:  # fmt: skip
+    subject = _projection.project(values, person_fields)
+    if rule.pseudonymised:
+        subject = {"pseudonym": pseudonym(requester.code, person.pgn), **subject}
+    return subject
+
+
+# --- Exports -------------------------------------------------------------------------------------
+
+
+def peildatum_of(rule: LegalBasis, day: dt.date | None) -> dt.date:
+    """The reference date: the day asked (default today); art. 26 lid 2: the first day of its
+    quarter."""
+    day = day or clock.today()
+    if rule.peildatum == "quarter":
+        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return day
+
+
+@dataclass
+class ExportStream:
+    """Rows of an export, one per person. Iterate once; ``columns`` is the header."""
+
+    rule: LegalBasis
+    requester: Any
+    peildatum: dt.date
+    year: int | None
+    columns: list[str]
+    emitted: set[str] = field(default_factory=set)
+    count: int = 0
+    _refs: Any = None
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        scope = self.rule.scope_for("bulk_export")
+        person_fields, diploma_fields = _split(_scope.fields_for(self.rule, None, None))
+        persons = Person.objects.filter(
+            _scope.persons_in_scope(scope, self.requester, self.rule.code)
+        )
+        ids = persons.order_by("pk").values_list("pk", flat=True)
+        chunk: list[int] = []
+        for pk in ids.iterator(chunk_size=CHUNK):
+            chunk.append(pk)
+            if len(chunk) == CHUNK:
+                yield from self._chunk(chunk, scope, person_fields, diploma_fields)
+                chunk = []
+        if chunk:
+            yield from self._chunk(chunk, scope, person_fields, diploma_fields)
+
+    def _chunk(self, ids: list[int], scope: str, person_fields: list[str],
+               diploma_fields: list[str]) -> Iterator[dict[str, Any]]:  # fmt: skip
+        day = self.peildatum
+        persons = Person.objects.in_bulk(ids)
+        identities = _group(PersonVersion.objects.filter(person_id__in=ids), "person_id")
+        documents = self._documents(ids, scope) if (
+            diploma_fields or "ho_document_since_1996" in person_fields) else {}  # fmt: skip
+        enrolled = _ho_enrolled(ids, day) if "ho_enrolled_on_peildatum" in person_fields else set()
+        for pk in ids:
+            states = documents.get(pk, [])
+            if self.rule.population == "documents" and not states:
+                continue
+            person = persons[pk]
+            values = _projection.person_values(
+                person, resolve(identities.get(pk, []), valid_on=day), day
+            )
+            values["ho_document_since_1996"] = _projection.ho_document_since_1996(states, day)
+            values["ho_enrolled_on_peildatum"] = pk in enrolled
+            row = _subject(self.rule, self.requester, person, values, person_fields)
+            self.emitted |= set(row)
+            if diploma_fields:
+                docs = [
+                    _projection.project(_projection.diploma_values(s), diploma_fields)
+                    for s in states
+                ]
+                self.emitted |= {k for d in docs for k in d}
+                row["documents"] = docs
+            self._refs.write(subject_ref(person.pgn) + "\n")
+            self.count += 1
+            yield row
+
+    def _documents(self, ids: list[int], scope: str) -> dict[int, list[DiplomaState]]:
+        day, fields = self.peildatum, self.rule.fields
+        versions = DiplomaVersion.objects.filter(person_id__in=ids).select_related(
+            "diploma__organisation", "programme"
+        )
+        if "grades" in fields:
+            versions = versions.prefetch_related("grades")
+        own = frozenset(_scope.scope_organisations(self.requester.organisation))
+        by_person: dict[int, list[DiplomaState]] = defaultdict(list)
+        for history in _group(versions.order_by("version"), "diploma_id").values():
+            version = resolve(history, valid_on=day)
+            if version is None or version.date_of_issue > day:
+                continue
+            if self.year and version.date_of_issue.year != self.year:
+                continue
+            if version.status == DiplomaStatus.WITHDRAWN and "status" not in fields:
+                continue
+            by_person[version.person_id].append(
+                DiplomaState(version.diploma, version, tuple(history))
+            )
+        return {
+            pk: _scope.documents_in_scope(scope, own, _projection.visible(states), None)
+            for pk, states in by_person.items()
+        }
+
+
+def _group(rows: Any, key: str) -> dict[int, list[Any]]:
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, key)].append(row)
+    return grouped
+
+
+def _ho_enrolled(ids: list[int], day: dt.date) -> set[int]:
+    """Art. 40, 41: persons enrolled on ``day`` at an institution under the WHW."""
+    kinds = organisation_kinds()
+    versions = EnrolmentVersion.objects.filter(person_id__in=ids).select_related(
+        "enrolment__organisation"
+    )
+    out = set()
+    for history in _group(versions, "enrolment_id").values():
+        version = resolve(history, valid_on=day)
+        if version is None:
+            continue
+        law = kinds.get(version.enrolment.organisation.kind)
+        if _projection.enrolled_on([version], {version.enrolment_id: law.law if law else ""}, day):
+            out.add(version.person_id)
+    return out
+
+
+def columns_of(rule: LegalBasis) -> list[str]:
+    person_fields, diploma_fields = _split(_scope.fields_for(rule, None, None))
+    return (["pseudonym"] if rule.pseudonymised else []) + person_fields + (
+        ["documents"] if diploma_fields else [])  # fmt: skip
+
+
+@contextlib.contextmanager
+def export_stream(rule: LegalBasis, requester: Any, trace: str, *, peildatum: dt.date | None = None,
+                  year: int | None = None) -> Iterator[ExportStream]:  # fmt: skip
+    """One snapshot (transaction): the caller writes the rows it iterates; on a clean exit the log
+    row (fields: exactly those emitted) and the subject manifest are written with it."""
+    day = peildatum_of(rule, peildatum)
+    with tempfile.TemporaryFile("w+", encoding="ascii") as refs, transaction.atomic():
+        stream = ExportStream(rule, requester, day, year, columns_of(rule), _refs=refs)
+        yield stream
+        entry = log_disclosure(trace_id=trace, basis=rule.code, requester=requester, subject="",
+                               fields=sorted(stream.emitted), channel="export", outcome="disclosed",
+                               record_count=stream.count, reason=f"peildatum {day.isoformat()}")  # fmt: skip
+        refs.seek(0)
+        write_manifest(entry, (line.rstrip("\n") for line in refs))
