@@ -7,11 +7,10 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 
-from django.db import transaction
-
 from diplomaregister.core import clock
 from diplomaregister.portal_holder.models import ShareLink
 from diplomaregister.register.models import Person
+from diplomaregister.verstrekking.engine import Requester, disclose
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
@@ -25,22 +24,23 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-@transaction.atomic
 def create_share_link(
     person: Person,
     diploma_ids: Iterable[int],
     *,
     days: int = DEFAULT_DAYS,
     label: str = "",
-    own: set[int],
 ) -> tuple[ShareLink, str]:
     """Returns the link and its token (shown once). Only the person's own valid documents can be
-    shared: ``own`` are the ids the disclosure engine returned for the holder."""
+    shared: the disclosure engine says which they are (basis ``holder``)."""
     ids = sorted(set(diploma_ids))
     if not ids:
         raise ShareLinkError("Choose at least one diploma to share.")
     if not 1 <= days <= MAX_DAYS:
         raise ShareLinkError(f"A share link lasts 1 to {MAX_DAYS} days.")
+    mine = disclose(requester=Requester(kind="holder", label="Mijn diploma's: delen"), basis="holder",
+                    subject=person, channel="portal", fields=("diploma_id", "status"))  # fmt: skip
+    own = {r["diploma_id"] for r in mine.records if r["status"] == "valid"}
     if not set(ids) <= own:
         raise ShareLinkError("Only your own diplomas can be shared.")
     token = secrets.token_urlsafe(32)

@@ -191,7 +191,7 @@ def shares(request: HttpRequest, pgn: str) -> HttpResponse:
         try:
             link, token = create_share_link(
                 person, form.cleaned_data["diplomas"], days=form.cleaned_data["days"],
-                label=form.cleaned_data["label"], own={c for c, _ in choices},
+                label=form.cleaned_data["label"],
             )  # fmt: skip
             created = {"link": link, "url": request.build_absolute_uri(f"/delen/{token}/")}
             form = ShareForm(choices=choices)

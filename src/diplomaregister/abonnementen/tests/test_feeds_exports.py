@@ -261,7 +261,9 @@ def test_art50_feed_carries_only_persons_with_an_open_application(world, cibg, c
 def test_registering_an_application_looks_the_same_for_unknown_numbers(world, cibg):
     subscription, api = cibg
     url = f"/api/v1/abonnementen/{subscription.pk}/aanvragen"
-    known = api.post(url, {"persoonsgebonden_nummer": world.holder.pgn, "kenmerk": "A"}, format="json")
+    known = api.post(
+        url, {"persoonsgebonden_nummer": world.holder.pgn, "kenmerk": "A"}, format="json"
+    )
     unknown = api.post(url, {"persoonsgebonden_nummer": "111222333", "kenmerk": "B"}, format="json")
     assert known.status_code == unknown.status_code == 201
     assert set(known.json()) == set(unknown.json()) == {"id", "kenmerk", "geopend"}
