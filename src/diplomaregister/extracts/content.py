@@ -1,20 +1,57 @@
 """What an extract shows, as plain values: the holder's identity (art. 15 onder a-d) and each
 diploma's data (art. 17 lid 1; kind named after art. 16, grades of the cijferlijst, art. 7 lid 3).
 
-``holder_content`` is the one place that reads the register for an extract; it reads what the
-holder may see of their own data (AVG art. 15, basis ``holder``).
+Built from what the disclosure engine returned (:class:`~diplomaregister.verstrekking.engine.
+Disclosure`), never from the register itself: an extract shows only what the engine disclosed and
+logged. :func:`extract_fields` names exactly the outputs the PDF renders, so the log row lists what
+the extract shows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from diplomaregister.law.loaders import document_kinds, sectors
-from diplomaregister.register import selectors
-from diplomaregister.register.models import Person
-from diplomaregister.register.selectors import DiplomaState
+from diplomaregister.verstrekking.engine import Disclosure
+
+VALID = "valid"  # the engine's ``status`` output of a document that is not withdrawn
+
+# The holder as printed on the extract.
+SUBJECT_FIELDS = ("family_name", "given_names", "birth_date")
+# Per document: which document and version (stored on the Extract for verification) and whether it
+# is valid (only valid documents go on an extract) ...
+DOCUMENT_KEYS = ("diploma_id", "diploma_version", "status")
+# ... and what the PDF prints of it (the programme name in the language of the extract).
+DOCUMENT_FIELDS = (
+    "kind",
+    "organisation_name",
+    "date_of_issue",
+    "exam_date",
+    "sector",
+    "programme_code",
+    "vo_profile",
+    "vo_leerweg",
+    "mbo_level",
+    "mbo_leerweg",
+    "ho_degree",
+    "ho_exam_type",
+    "corrected",
+    "grades",
+)
+DETAILS = ("vo_profile", "vo_leerweg", "mbo_level", "mbo_leerweg", "ho_degree", "ho_exam_type")
+
+
+def programme_field(language: str) -> str:
+    return "programme_name_en" if language == "en" else "programme_name"
+
+
+def extract_fields(language: str) -> tuple[str, ...]:
+    """The engine outputs an extract in ``language`` asks for: what it prints, and the keys that
+    say which documents (and versions) it shows."""
+    return (*SUBJECT_FIELDS, *DOCUMENT_KEYS, *DOCUMENT_FIELDS, programme_field(language))
 
 
 @dataclass(frozen=True)
@@ -28,7 +65,6 @@ class Grade:
 @dataclass(frozen=True)
 class DiplomaLine:
     diploma_id: int
-    version_id: int
     version: int
     kind: str
     kind_name: str
@@ -45,11 +81,10 @@ class DiplomaLine:
 
 @dataclass(frozen=True)
 class ExtractContent:
-    person_id: int
+    person_id: int | None
     family_name: str
     given_names: str
     birth_date: dt.date | None
-    person_version: int | None
     diplomas: tuple[DiplomaLine, ...] = field(default_factory=tuple)
 
     @property
@@ -58,76 +93,79 @@ class ExtractContent:
 
 
 def _grade(value: object, language: str) -> str:
-    if value is None:
+    if value is None or value == "":
         return ""
     return str(value) if language == "en" else str(value).replace(".", ",")
 
 
-def diploma_line(state: DiplomaState, language: str) -> DiplomaLine:
-    version = state.version
-    kind = document_kinds()[version.kind]
-    sector_names = sectors().get(version.sector, {})
-    programme = ""
-    if version.programme is not None:
-        name = version.programme.name_en if language == "en" else ""
-        name = name or version.programme.name_nl
-        code = version.programme.code
-        programme = code if name == code else f"{name} ({code})"
-    details = [
-        ("vo_profile", version.vo_profile),
-        ("vo_leerweg", version.vo_leerweg),
-        ("mbo_level", str(version.mbo_level or "")),
-        ("mbo_leerweg", version.mbo_leerweg),
-        ("ho_degree", version.ho_degree),
-        ("ho_exam_type", version.ho_exam_type),
-    ]
+def kind_name(kind: str, language: str) -> str:
+    """The name of a document kind (art. 16) in ``language``; the code itself when unknown."""
+    known = document_kinds().get(kind)
+    return known.name(language) if known else kind
+
+
+def _programme(record: Mapping[str, Any], language: str) -> str:
+    name = record.get(programme_field(language)) or ""
+    code = record.get("programme_code") or ""
+    if not code or name == code:
+        return code or name
+    if not name:
+        return code
+    return f"{name} ({code})"
+
+
+def diploma_line(record: Mapping[str, Any], language: str) -> DiplomaLine:
+    """One document as the extract prints it, from an engine record."""
+    kind = document_kinds().get(record["kind"])
+    sector_names = sectors().get(record["sector"], {})
+    values = ((key, str(record.get(key) or "")) for key in DETAILS)
+    details = tuple((key, value) for key, value in values if value)
     grades = tuple(
         Grade(
-            f"{g.subject_name} ({g.subject_code})",
-            _grade(g.school_exam_grade, language),
-            _grade(g.central_exam_grade, language),
-            _grade(g.final_grade, language),
+            f"{g['subject_name']} ({g['subject_code']})",
+            _grade(g.get("school_exam_grade"), language),
+            _grade(g.get("central_exam_grade"), language),
+            _grade(g.get("final_grade"), language),
         )
-        for g in sorted(version.grades.all(), key=lambda g: g.subject_code)
+        for g in sorted(record.get("grades") or (), key=lambda g: g["subject_code"])
     )
     return DiplomaLine(
-        diploma_id=state.diploma.pk,
-        version_id=version.pk,
-        version=version.version,
-        kind=version.kind,
-        kind_name=kind.name(language),
-        article=kind.article,
-        organisation=state.diploma.organisation.name,
-        sector=sector_names.get(f"name_{language}", version.sector),
-        date_of_issue=version.date_of_issue,
-        exam_date=version.exam_date,
-        programme=programme,
-        details=tuple((k, v) for k, v in details if v),
+        diploma_id=record["diploma_id"],
+        version=record["diploma_version"],
+        kind=record["kind"],
+        kind_name=kind.name(language) if kind else record["kind"],
+        article=kind.article if kind else "",
+        organisation=record["organisation_name"],
+        sector=sector_names.get(f"name_{language}", record["sector"]),
+        date_of_issue=record["date_of_issue"],
+        exam_date=record.get("exam_date"),
+        programme=_programme(record, language),
+        details=details,
         grades=grades,
-        corrected=state.corrected,
+        corrected=bool(record.get("corrected")),
     )
 
 
-def holder_content(
-    person: Person, *, diploma_ids: Iterable[int] | None = None, language: str = "nl"
+def content_from(
+    disclosure: Disclosure, language: str = "nl", *, diploma_ids: Iterable[int] | None = None
 ) -> ExtractContent:
-    """The holder's current identity and current (not withdrawn) diplomas, optionally a subset.
+    """The extract of what the engine disclosed: the holder and their valid documents.
 
-    Raises ``LookupError`` when a requested diploma is not a current diploma of this person, so a
-    caller can never put someone else's document on an extract."""
-    identity = selectors.identity(person)
-    states = selectors.diplomas_of_person(person)
+    ``diploma_ids``: the documents asked for (None: all). Raises ``LookupError`` when one of them
+    is not a valid document of this person (someone else's, withdrawn, or hidden), so a caller can
+    never put another person's or a withdrawn document on an extract."""
+    records = [r for r in disclosure.records if r.get("status") == VALID]
     if diploma_ids is not None:
         wanted = set(diploma_ids)
-        states = [s for s in states if s.diploma.pk in wanted]
-        missing = wanted - {s.diploma.pk for s in states}
+        records = [r for r in records if r["diploma_id"] in wanted]
+        missing = wanted - {r["diploma_id"] for r in records}
         if missing:
             raise LookupError(f"not a current diploma of this person: {sorted(missing)}")
+    subject = disclosure.subject
     return ExtractContent(
-        person_id=person.pk,
-        family_name=identity.family_name if identity else "",
-        given_names=identity.given_names if identity else "",
-        birth_date=identity.birth_date if identity else None,
-        person_version=identity.version if identity else None,
-        diplomas=tuple(diploma_line(s, language) for s in states),
+        person_id=disclosure.person.pk if disclosure.person is not None else None,
+        family_name=subject.get("family_name") or "",
+        given_names=subject.get("given_names") or "",
+        birth_date=subject.get("birth_date"),
+        diplomas=tuple(diploma_line(r, language) for r in records),
     )

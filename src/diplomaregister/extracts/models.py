@@ -1,6 +1,6 @@
 """Issued extracts (uittreksels). The PDF itself is not kept: the holder can make a new one at any
 time. What is kept is what verification needs: a keyed hash of the verification code, the SHA-256
-of the signed file, and exactly which diploma versions (and identity version) it showed."""
+of the signed file, and exactly which diploma versions it showed."""
 
 from __future__ import annotations
 
@@ -15,8 +15,11 @@ class Extract(models.Model):
     scope = models.CharField(
         max_length=8, choices=[("all", "All diplomas"), ("selected", "Selected diplomas")]
     )
-    # [{"diploma": id, "version_id": id, "version": n}, ...] as shown on the extract
+    # [{"diploma": id, "version": n}, ...] as shown on the extract (rows made before the disclosure
+    # engine was the only door also carry "version_id")
     diplomas = models.JSONField(default=list)
+    # Stored by older extracts only: the engine discloses no identity version, so new extracts
+    # store None and verification shows the holder's current name and birth date.
     person_version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
 

@@ -1,7 +1,9 @@
-"""Making extracts: read the holder's data, render, sign, and record what the extract showed.
+"""Making extracts: disclose the holder's data through the engine, render, sign, and record what
+the extract showed.
 
 The same function serves the portal download (portal_holder), share pages and
-``diplomaregister make_extract``.
+``diplomaregister make_extract``. The data comes from the disclosure engine only; the Extract row is
+stored in the transaction that holds the engine's log row, so both are kept or neither is.
 """
 
 from __future__ import annotations
@@ -10,19 +12,17 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 
 from diplomaregister.core import clock
-from diplomaregister.extracts import disclosure
 from diplomaregister.extracts.codes import code_hash, display, new_code
-from diplomaregister.extracts.content import ExtractContent
+from diplomaregister.extracts.content import ExtractContent, content_from, extract_fields
 from diplomaregister.extracts.models import Extract
 from diplomaregister.extracts.rendering import render_pdf
 from diplomaregister.extracts.signing import sign_pdf
 from diplomaregister.register.models import Diploma, Person
+from diplomaregister.verstrekking import engine
 
 
 @dataclass(frozen=True)
@@ -43,39 +43,44 @@ def verify_url(code: str) -> str:
 
 
 def make_extract(
-    person: Person,
+    person_or_pgn: Person | str,
     *,
     diplomas: Iterable[Diploma | int] | None = None,
     language: str = "nl",
     channel: str = "portal",
-    requester: Any = None,
+    requester: engine.Requester | None = None,
     basis: str = "holder",
 ) -> ExtractFile:
-    """A signed extract of ``person``'s current diplomas (all, or the given ones) in nl or en.
+    """A signed extract of the holder's valid documents (all, or the given ones) in nl or en.
 
     ``requester``/``basis`` name who receives it when that is not the holder (e.g. a share-link
-    viewer: an engine ``Requester`` and basis ``holder_share``); the disclosure is logged through
-    the engine in the same transaction that stores the Extract.
-    Raises ``LookupError`` if a given diploma is not a current diploma of this person."""
+    viewer: a public ``Requester`` and basis ``holder_share``). The engine discloses exactly the
+    fields the PDF prints (:func:`~diplomaregister.extracts.content.extract_fields`) and logs them;
+    the Extract row is stored in the same transaction as that log row.
+    Raises ``engine.NotDisclosed`` (a PermissionDenied, logged) when the basis does not allow it or
+    the register holds no data of the person, and ``LookupError`` (nothing stored, nothing logged)
+    if a given diploma is not a valid document of this person."""
     language = "en" if language.lower().startswith("en") else "nl"
     ids = None if diplomas is None else [d if isinstance(d, int) else d.pk for d in diplomas]
-    disclosure.authorise(person, requester=requester, basis=basis, channel=channel)
-    content = disclosure.holder_content(person, diploma_ids=ids, language=language)
+    requester = requester or engine.Requester(kind="holder", label="uittreksel")
     code = new_code()
-    now = clock.now()
-    pdf = render_pdf(
-        content, code=code, verify_url=verify_url(code), language=language, today=clock.today()
-    )
-    signed = sign_pdf(pdf)
-    with transaction.atomic():
-        disclosure.log_extract(
-            person,
-            diploma_ids=[d.diploma_id for d in content.diplomas],
-            channel=channel,
-            requester=requester,
-            basis=basis,
+    with engine.disclosing(
+        requester=requester,
+        basis=basis,
+        subject=person_or_pgn,
+        channel=channel,
+        fields=extract_fields(language),
+        diploma_ids=ids,
+        only_valid=True,
+    ) as disclosed:
+        content = content_from(disclosed, language, diploma_ids=ids)
+        now = clock.now()
+        pdf = render_pdf(
+            content, code=code, verify_url=verify_url(code), language=language, today=clock.today()
         )
-        extract = _store(person, content, code, signed, language, diplomas is None, now)
+        signed = sign_pdf(pdf)
+        assert disclosed.person is not None  # the engine refuses persons it does not know
+        extract = _store(disclosed.person, content, code, signed, language, diplomas is None, now)
     return ExtractFile(signed, display(code), extract)
 
 
@@ -94,10 +99,7 @@ def _store(
         pdf_sha256=hashlib.sha256(signed).hexdigest(),
         language=language,
         scope="all" if everything else "selected",
-        diplomas=[
-            {"diploma": d.diploma_id, "version_id": d.version_id, "version": d.version}
-            for d in content.diplomas
-        ],
-        person_version=content.person_version,
+        diplomas=[{"diploma": d.diploma_id, "version": d.version} for d in content.diplomas],
+        person_version=None,  # the engine gives no identity version; verification shows the name
         created_at=now,
     )

@@ -3,6 +3,10 @@ data it shows still matches the register now, or was corrected or withdrawn sinc
 
 Two ways in: the PDF file itself (signature checked, extract found by the SHA-256 of the file) or
 the verification code (extract found by the keyed hash of the code; no file, so no signature).
+
+The register is read through the disclosure engine only (basis ``extract_verification``, requester
+kind "public"), asking exactly for what the result page shows (:data:`VERIFICATION_FIELDS`); the
+holder sees each verification in their log. The withdrawal reason is not given to a verifier.
 """
 
 from __future__ import annotations
@@ -12,20 +16,18 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import Any
 
-from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from diplomaregister.core import clock
-from diplomaregister.extracts import codes, disclosure
-from diplomaregister.extracts.content import diploma_line
+from diplomaregister.extracts import codes
+from diplomaregister.extracts.content import kind_name
 from diplomaregister.extracts.models import Extract
 from diplomaregister.extracts.signing import trust_root
-from diplomaregister.register import selectors
-from diplomaregister.register.models import Diploma, DiplomaStatus, DiplomaVersion
+from diplomaregister.verstrekking import engine
 
 logger = logging.getLogger(__name__)
 
@@ -41,16 +43,33 @@ UNCHANGED = "unchanged"
 CORRECTED = "corrected"
 WITHDRAWN = "withdrawn"
 
+# What the result page shows (holder, and per document its kind, organisation, date of issue and
+# status with its date), and the document and version it compares with the extract.
+VERIFICATION_FIELDS = (
+    "family_name",
+    "given_names",
+    "birth_date",
+    "diploma_id",
+    "diploma_version",
+    "status",
+    "status_since",
+    "kind",
+    "organisation_name",
+    "date_of_issue",
+)
+# In the holder's log: who verified is unknown, and the extract's internal id is no business of
+# the holder's log (nor of anyone reading it).
+VERIFIER = "verificatie van een uittreksel"
+
 
 @dataclass(frozen=True)
 class DiplomaCheck:
     diploma_id: int
-    kind_name: str
+    kind_name: str  # empty when the register no longer discloses the document at all
     organisation: str
-    date_of_issue: dt.date
+    date_of_issue: dt.date | None
     status: str  # unchanged | corrected | withdrawn
-    since: dt.date | None = None  # withdrawn: effective date; corrected: date recorded
-    reason: str = ""
+    since: dt.date | None = None  # withdrawn: effective date (None: not known); corrected: recorded
 
 
 @dataclass
@@ -62,7 +81,6 @@ class Verification:
     extract: Extract | None = None
     holder_name: str = ""
     holder_birth_date: dt.date | None = None
-    holder_changed: bool = False
     checks: list[DiplomaCheck] = field(default_factory=list)
 
     @property
@@ -108,53 +126,58 @@ def _check_signature(data: bytes) -> tuple[str, str, str]:
     return VALID, "", signer
 
 
-def _check_data(result: Verification, extract: Extract) -> None:
-    """Compare what the extract showed with the register now (latest known version of each)."""
+def _check(
+    record: dict[str, Any] | None, diploma_id: int, shown: int, language: str
+) -> DiplomaCheck:
+    """One document of the extract (version ``shown``) against the engine's answer now."""
+    if record is None:
+        # The engine no longer discloses a document the extract named: it was withdrawn as
+        # attributed to the wrong person (law/legal_bases.yaml withdrawal_codes, hidden for every
+        # recipient). For the verifier it is withdrawn; nothing of it may be shown, not even when.
+        return DiplomaCheck(diploma_id, "", "", None, WITHDRAWN, None)
+    status, since = UNCHANGED, None
+    if record["status"] == WITHDRAWN:
+        status, since = WITHDRAWN, record["status_since"]
+    elif record["diploma_version"] != shown:
+        status, since = CORRECTED, record["status_since"]
+    return DiplomaCheck(
+        diploma_id,
+        kind_name(record["kind"], language),
+        record["organisation_name"],
+        record["date_of_issue"],
+        status,
+        since,
+    )
+
+
+def _check_data(result: Verification, extract: Extract, channel: str) -> None:
+    """Compare what the extract showed with the register now, as the engine discloses it to a
+    verifier (and logs it for the holder)."""
     shown = extract.diploma_versions()
-    now = clock.now()
-    versions: dict[int, list[DiplomaVersion]] = {}
-    for version in (
-        DiplomaVersion.objects.filter(diploma_id__in=shown, recorded_at__lte=now)
-        .select_related("programme")
-        .order_by("version")
-    ):
-        versions.setdefault(version.diploma_id, []).append(version)
-    diplomas = Diploma.objects.in_bulk(list(shown))
-    for diploma_id, number in shown.items():
-        history = versions.get(diploma_id, [])
-        latest = history[-1]
-        was = next(v for v in history if v.version == number)
-        state = selectors.DiplomaState(diplomas[diploma_id], was, tuple(history))
-        line = diploma_line(state, extract.language)
-        status, since, reason = UNCHANGED, None, ""
-        if latest.version != number and latest.status == DiplomaStatus.WITHDRAWN:
-            status, since, reason = WITHDRAWN, latest.valid_from, latest.withdrawal_reason
-        elif latest.version != number:
-            status, since = CORRECTED, timezone.localdate(latest.recorded_at)
-        result.checks.append(
-            DiplomaCheck(
-                diploma_id, line.kind_name, line.organisation, was.date_of_issue, status,
-                since, reason,
-            )
-        )  # fmt: skip
-    identity = selectors.identity(extract.person)
-    if identity is not None:
-        result.holder_name = f"{identity.given_names} {identity.family_name}".strip()
-        result.holder_birth_date = identity.birth_date
-        result.holder_changed = identity.version != extract.person_version
+    disclosed = engine.disclose(
+        requester=engine.Requester(kind="public", label=VERIFIER),
+        basis="extract_verification",
+        subject=extract.person,
+        channel=channel,
+        diploma_ids=list(shown),
+        fields=VERIFICATION_FIELDS,
+    )
+    records = {r["diploma_id"]: r for r in disclosed.records}
+    result.checks = [
+        _check(records.get(diploma_id), diploma_id, version, extract.language)
+        for diploma_id, version in shown.items()
+    ]
+    subject = disclosed.subject
+    name = f"{subject.get('given_names') or ''} {subject.get('family_name') or ''}"
+    result.holder_name = name.strip()
+    result.holder_birth_date = subject.get("birth_date")
 
 
 def _finish(result: Verification, extract: Extract | None, channel: str) -> Verification:
     if extract is None:
         return result
     result.extract = extract
-    _check_data(result, extract)
-    disclosure.log_verification(
-        extract.person,
-        extract_id=extract.pk,
-        diploma_ids=list(extract.diploma_versions()),
-        channel=channel,
-    )
+    _check_data(result, extract, channel)
     return result
 
 

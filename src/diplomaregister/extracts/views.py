@@ -52,15 +52,16 @@ def _result(request: HttpRequest, result: Verification) -> HttpResponse:
         key = check.status
         if key == "withdrawn" and result.method == "code":
             key = "withdrawn_plain"  # no file, so no signature was checked
+        if key.startswith("withdrawn") and check.since is None:
+            key = f"{key}_undated"  # the register no longer discloses the document at all
         status = t[key].format(date=format_date(check.since, language))
         rows.append(
             {
-                "kind": check.kind_name,
+                "kind": check.kind_name or t["diploma"],
                 "organisation": check.organisation,
                 "date_of_issue": format_date(check.date_of_issue, language),
                 "status": status,
                 "changed": check.status != "unchanged",
-                "reason": check.reason,
             }
         )
     context = {

@@ -136,15 +136,20 @@ def disclosing(
     fields: Iterable[str] | None = None,
     diploma_ids: Iterable[int] | None = None,
     application: str | None = None,
+    only_valid: bool = False,
     trace_id: str | None = None,
 ) -> Iterator[Disclosure]:
     """One person's data as the basis allows it to this requester, now, as the register knows it.
 
-    Yields inside the transaction that holds the log row, so a channel that stores something of its
-    own (an extract) stores it with the log row or not at all. A refusal is logged in a transaction
-    of its own before :class:`NotDisclosed` is raised (call this outside other transactions).
+    Yields inside the transaction that will hold the log row; the row is written when the block
+    ends without an error, so a channel that stores something of its own (an extract) stores it with
+    the log row or not at all, and a channel can only hand the data on (after the block) once the
+    row is written. Writing the row last keeps the log's chain head locked only for the append, not
+    while the channel renders. A refusal is logged in a transaction of its own before
+    :class:`NotDisclosed` is raised (call this outside other transactions).
     ``application``: the recipient's reference of the application it is handling (scope
-    ``application``, art. 28); it is recorded before the scope is checked.
+    ``application``, art. 28); it is recorded before the scope is checked. ``only_valid``: leave
+    withdrawn documents out (an extract shows only valid ones).
     """
     trace = trace_id or new_trace_id()
     number = number_of(subject)
@@ -168,13 +173,14 @@ def disclosing(
         allowed = _scope.fields_for(
             rule, requested, _scope.laws_of(person) if rule.field_laws else None
         )
-        disclosure = _project(rule, requester, person, scope, facts.own, allowed, ids, trace)
+        disclosure = _project(rule, requester, person, scope, facts.own, allowed, ids, trace,
+                              only_valid)  # fmt: skip
+        yield disclosure
         disclosure.log_entry = log_disclosure(
             trace_id=trace, basis=basis, requester=requester, subject=subject_ref(number),
             fields=disclosure.fields, channel=channel, outcome="disclosed",
             record_count=len(disclosure.records),
         )  # fmt: skip
-        yield disclosure
 
 
 def disclose(**kwargs: Any) -> Disclosure:
@@ -184,13 +190,16 @@ def disclose(**kwargs: Any) -> Disclosure:
 
 
 def _project(rule: Any, requester: Requester, person: Person, scope: str, own: frozenset[int],
-             allowed: tuple[str, ...], ids: list[int] | None, trace: str) -> Disclosure:  # fmt: skip
+             allowed: tuple[str, ...], ids: list[int] | None, trace: str,
+             only_valid: bool = False) -> Disclosure:  # fmt: skip
     person_level = person_level_outputs()
     person_fields = [f for f in allowed if f in person_level]
     diploma_fields = [f for f in allowed if f not in person_level]
     states: list[DiplomaState] = []
     if diploma_fields or "ho_document_since_1996" in person_fields:
-        include_withdrawn = scope in ("self", "extract", "share") or "status" in allowed
+        include_withdrawn = not only_valid and (
+            scope in ("self", "extract", "share") or "status" in allowed
+        )
         states = diplomas_of_person(person, include_withdrawn=include_withdrawn)
         states = _scope.documents_in_scope(scope, own, _projection.visible(states), ids)
     today = clock.today()

@@ -5,11 +5,13 @@ import time_machine
 from django.utils import timezone
 
 from diplomaregister.extracts import signing
+from diplomaregister.extracts.content import content_from, extract_fields
 from diplomaregister.extracts.pki import make_dev_pki
 from diplomaregister.extracts.testing import use_dev_pki
 from diplomaregister.organisations.factories import OrganisationFactory
 from diplomaregister.register import services
 from diplomaregister.register.factories import DiplomaDataFactory, PersonDataFactory
+from diplomaregister.verstrekking import engine
 
 ISSUED = timezone.make_aware(dt.datetime(2020, 8, 1, 10, 0))
 NOW = timezone.make_aware(dt.datetime(2024, 3, 5, 12, 0))
@@ -55,3 +57,21 @@ def holder(db, clock):
         recorded_at=ISSUED.replace(year=2023, month=9),
     )
     return vo.diploma.person, vo.diploma, wo.diploma
+
+
+@pytest.fixture
+def holder_content():
+    """What an extract of ``person`` would show, read through the real engine (basis holder), for
+    tests that render a PDF themselves (forgeries)."""
+
+    def content(person, language="nl"):
+        disclosed = engine.disclose(
+            requester=engine.Requester(kind="holder", label="test"),
+            basis="holder",
+            subject=person,
+            channel="test",
+            fields=extract_fields(language),
+        )
+        return content_from(disclosed, language)
+
+    return content

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from diplomaregister.extracts import signing
 from diplomaregister.extracts.codes import new_code
-from diplomaregister.extracts.content import holder_content
 from diplomaregister.extracts.rendering import render_pdf
 from diplomaregister.extracts.services import make_extract
 from diplomaregister.register import services
@@ -63,7 +62,7 @@ def test_upload_with_one_changed_byte_is_invalid(client, holder):
     assert "Anne Maria" not in html and "Anna Maria" not in html  # nothing disclosed
 
 
-def test_upload_signed_with_another_key_is_invalid(client, holder, other_pki):
+def test_upload_signed_with_another_key_is_invalid(client, holder, holder_content, other_pki):
     person, _, _ = holder
     unsigned = render_pdf(
         holder_content(person), code=new_code(), verify_url="x", language="nl",

@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 
 from diplomaregister.core.keys import keyed_hash
 from diplomaregister.logboek.models import LogEntry
+from diplomaregister.organisations.models import Organisation
 from diplomaregister.register import facts, services
 from diplomaregister.register.factories import PersonDataFactory
 from diplomaregister.verstrekking import engine
@@ -241,14 +242,18 @@ def log_refuses_inserts(db):
 
 
 def test_when_the_log_cannot_be_written_nothing_is_disclosed(world, log_refuses_inserts):
-    kept = []
-    uwv = world.requester(world.org("uwv", "UWV"))
-    opened = engine.disclosing(
-        requester=uwv, basis="art56", subject=world.holder.pgn, channel="api"
-    )
-    with transaction.atomic(), pytest.raises(DatabaseError), opened as disclosure:
-        kept.append(disclosure)  # a channel that stores something of its own
-    assert kept == []  # the channel never got the data
+    """A channel hands data on only after the block: if the log row cannot be written the block
+    raises, and what the channel stored inside it is rolled back."""
+    handed_on = []
+    uwv = world.org("uwv", "UWV")
+    opened = engine.disclosing(requester=world.requester(uwv), basis="art56",
+                               subject=world.holder.pgn, channel="api")  # fmt: skip
+    with transaction.atomic(), pytest.raises(DatabaseError):
+        with opened as disclosure:
+            Organisation.objects.filter(pk=uwv.pk).update(name="stored by the channel")
+        handed_on.append(disclosure)  # never reached
+    assert handed_on == []
+    assert Organisation.objects.get(pk=uwv.pk).name != "stored by the channel"
 
 
 def test_what_a_channel_stores_commits_with_the_log_row_or_not_at_all(world):

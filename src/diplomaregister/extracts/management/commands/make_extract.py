@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from diplomaregister.core.pgn import InvalidPgn, parse_pgn
 from diplomaregister.extracts.services import make_extract
-from diplomaregister.register.selectors import person_by_pgn
+from diplomaregister.verstrekking.engine import NotDisclosed
 
 
 class Command(BaseCommand):
@@ -18,12 +19,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        person = person_by_pgn(options["pgn"])
-        if person is None:
-            # No personal data in the message: the number is not echoed.
-            raise CommandError("--pgn: no person with this persoonsgebonden nummer")
+        # No personal data in the messages: the number is not echoed.
         try:
-            extract = make_extract(person, diplomas=options["diploma"], language=options["lang"])
+            number = parse_pgn(options["pgn"]).number
+        except InvalidPgn as exc:
+            raise CommandError("--pgn: not a valid persoonsgebonden nummer") from exc
+        try:
+            extract = make_extract(
+                number, diplomas=options["diploma"], language=options["lang"], channel="cli"
+            )
+        except NotDisclosed as exc:  # logged by the engine
+            raise CommandError("--pgn: no person with this persoonsgebonden nummer") from exc
         except LookupError as exc:
             raise CommandError(f"--diploma: {exc}") from exc
         Path(options["out"]).write_bytes(extract.pdf_bytes)

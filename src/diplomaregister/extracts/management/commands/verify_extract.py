@@ -32,14 +32,12 @@ class Command(BaseCommand):
             else:
                 assert result.extract is not None
                 self.stdout.write(f"extract: made {result.extract.created_at:%Y-%m-%d %H:%M}")
-                if result.holder_changed:
-                    self.stdout.write("  holder's identifying data corrected since")
                 for check in result.checks:
-                    since = format_date(check.since, "en")
+                    on = f" on {format_date(check.since, 'en')}" if check.since else ""
                     note = {
                         "unchanged": "unchanged",
-                        "corrected": f"corrected on {since}",
-                        "withdrawn": f"signature valid, diploma withdrawn on {since}",
+                        "corrected": f"corrected{on}",
+                        "withdrawn": f"signature valid, diploma withdrawn{on}",
                     }[check.status]
                     self.stdout.write(f"  diploma {check.diploma_id}: {note}")
         self.stdout.write("VALID" if result.valid else "INVALID")
