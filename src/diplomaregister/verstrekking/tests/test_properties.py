@@ -28,7 +28,7 @@ def requests(draw):
     """Mostly requests a basis could answer (its recipients, its modes), sometimes any other."""
     code = draw(st.sampled_from(sorted(legal_bases())))
     basis = legal_bases()[code]
-    own_kinds = [k for k in basis.recipient_kinds]
+    own_kinds = list(basis.recipient_kinds)
     own_channels = [MODE_CHANNEL[m] for m in basis.modes if m in MODE_CHANNEL] or ANY_CHANNEL
     if basis.scope == "self":
         own_channels = ["portal"]
