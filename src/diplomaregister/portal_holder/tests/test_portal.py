@@ -134,3 +134,22 @@ def test_holder_sends_a_correction_request_and_sees_its_status(logged_in, holder
         ).status_code
         == 404
     )
+
+
+def test_the_log_page_shows_bulk_exports_that_contained_the_holder(
+    logged_in, holder, other, tmp_path
+):
+    """An art. 55 export is one log row plus a subject manifest; each holder in it sees it."""
+    from diplomaregister.abonnementen.exports import export
+    from diplomaregister.organisations.factories import OrganisationFactory
+    from diplomaregister.verstrekking.engine import Requester
+
+    cbs = OrganisationFactory(
+        kind="cbs", code="CBS01", brin="", name="Centraal Bureau voor de Statistiek"
+    )
+    count = export(Requester(kind="organisation", organisation=cbs, label=cbs.name), "art55",
+                   tmp_path / "cbs.csv")  # fmt: skip
+    assert count == 2
+    page = logged_in.get("/mijn/inzage-log/").content.decode()
+    assert "Centraal Bureau voor de Statistiek" in page and "art. 55" in page
+    assert LogEntry.objects.filter(basis="art55").count() == 1  # not one row per person
