@@ -57,8 +57,22 @@ def holder_view(view: View) -> View:
     return wrapper
 
 
+# What each page shows (its template); the engine returns and logs exactly these fields.
+HOME_FIELDS = ("given_names", "family_name", "birth_date", "diploma_id", "kind", "sector",
+               "organisation_name", "date_of_issue", "status", "corrected")  # fmt: skip
+DIPLOMA_FIELDS = ("diploma_id", "kind", "sector", "organisation_name", "programme_code",
+                  "date_of_issue", "exam_date", "ho_degree", "ho_exam_type", "mbo_level",
+                  "mbo_leerweg", "vo_profile", "vo_leerweg", "grades", "status", "corrected",
+                  "withdrawal_reason")  # fmt: skip
+SHARES_FIELDS = ("diploma_id", "kind", "organisation_name", "date_of_issue", "status")
+
+
+def _programme_field() -> str:
+    return "programme_name_en" if (get_language() or "nl").startswith("en") else "programme_name"
+
+
 def _disclose(
-    request: HttpRequest, pgn: str, diploma_ids: list[int] | None = None
+    request: HttpRequest, pgn: str, fields: tuple[str, ...], diploma_ids: list[int] | None = None
 ) -> Disclosure | None:
     """The holder's own data, or None when the register holds none for this number."""
     try:
@@ -68,6 +82,7 @@ def _disclose(
             subject=pgn,
             channel="portal",
             diploma_ids=diploma_ids,
+            fields=fields,
         )
     except NotDisclosed:
         return None
@@ -104,7 +119,7 @@ def _grouped(
 
 @holder_view
 def home(request: HttpRequest, pgn: str) -> HttpResponse:
-    disclosure = _disclose(request, pgn)
+    disclosure = _disclose(request, pgn, (*HOME_FIELDS, _programme_field()))
     if disclosure is None:
         return render(request, "portal_holder/unknown.html")
     return render(
@@ -116,7 +131,7 @@ def home(request: HttpRequest, pgn: str) -> HttpResponse:
 
 @holder_view
 def diploma(request: HttpRequest, pgn: str, diploma_id: int) -> HttpResponse:
-    disclosure = _disclose(request, pgn, [diploma_id])
+    disclosure = _disclose(request, pgn, (*DIPLOMA_FIELDS, _programme_field()), [diploma_id])
     if disclosure is None or not disclosure.records or disclosure.person is None:
         raise Http404
     corrections = requests_of_holder(disclosure.person).filter(diploma_id=diploma_id)
@@ -135,7 +150,7 @@ def diploma(request: HttpRequest, pgn: str, diploma_id: int) -> HttpResponse:
 @holder_view
 def request_correction(request: HttpRequest, pgn: str, diploma_id: int) -> HttpResponse:
     """ "Dit klopt niet": the request goes to the awarding organisation's queue."""
-    own = _disclose(request, pgn, [diploma_id])
+    own = _disclose(request, pgn, ("diploma_id",), [diploma_id])
     if own is None or own.person is None or not own.records:
         raise Http404
     document = Diploma.objects.get(pk=own.records[0]["diploma_id"])  # the key, not its data
@@ -173,7 +188,7 @@ def disclosure_log(request: HttpRequest, pgn: str) -> HttpResponse:
 
 @holder_view
 def shares(request: HttpRequest, pgn: str) -> HttpResponse:
-    disclosure = _disclose(request, pgn)
+    disclosure = _disclose(request, pgn, SHARES_FIELDS)
     if disclosure is None or disclosure.person is None:
         return render(request, "portal_holder/unknown.html")
     person = disclosure.person
