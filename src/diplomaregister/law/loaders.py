@@ -46,6 +46,7 @@ class DocumentKind:
     awarded_by: tuple[str, ...]
     bekostigd: bool | None
     sectors: tuple[str, ...]
+    institution_bekostigd: bool | None = None
 
     @property
     def in_force(self) -> bool:
@@ -117,6 +118,7 @@ def document_kinds() -> dict[str, DocumentKind]:
             awarded_by=tuple(item["awarded_by"]),
             bekostigd=item["bekostigd"],
             sectors=tuple(item["sectors"]),
+            institution_bekostigd=item.get("institution_bekostigd"),
         )
         for code, item in raw.items()
     }

@@ -15,7 +15,7 @@ from diplomaregister.organisations.models import ApiClient, Organisation
 
 class Delivery(models.Model):
     CHANNELS = [("api", "API"), ("upload", "Upload"), ("file", "Batch file")]
-    STATUSES = [("processing", "Processing"), ("done", "Done")]
+    STATUSES = [("processing", "Processing"), ("done", "Done"), ("failed", "Failed")]
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="deliveries"
@@ -28,6 +28,10 @@ class Delivery(models.Model):
     received_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     next_index = models.IntegerField(default=0, help_text="First record not yet committed.")
+    failure = models.CharField(
+        max_length=200, blank=True,
+        help_text="Why the delivery stopped (no personal data); re-run the same file to resume.",
+    )  # fmt: skip
     created = models.IntegerField(default=0)
     corrected = models.IntegerField(default=0)
     unchanged = models.IntegerField(default=0)
@@ -62,6 +66,7 @@ class DeliveryRecord(models.Model):
     record_key = models.CharField(max_length=64, blank=True)
     outcome = models.CharField(max_length=12)
     violations = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,7 +19,21 @@ PERSON_FIELDS = ("pgn", "family_name", "given_names", "gender", "birth_date", "p
 TEXT_FIELDS = ("sector", "programme_code", "vo_profile", "vo_leerweg", "mbo_leerweg", "ho_degree",
                "ho_exam_type")  # fmt: skip
 ACTIONS = ("deliver", "withdraw")
+RECORD_TYPES = ("diploma", "enrolment", "result")
 WITHDRAWAL_CODES = tuple(withdrawal_codes())
+COMMON = ("type", "action", "record_key", "organisation", *PERSON_FIELDS)
+# The fields each record type may carry (art. 18: inschrijvingen and resultaten; art. 22: diploma's).
+FIELDS = {
+    "diploma": (*COMMON, "kind", "date_of_issue", "exam_date", "mbo_level", "bekostigd",
+                "overige_gegevens", "grades", *TEXT_FIELDS),
+    "withdraw": (*COMMON, "effective_date", "reason", "reason_code"),
+    "enrolment": (*COMMON, "start_date", "end_date", "end_reason", "enrolment_form", "prior_education",
+                  "programme_code", "programme_form", "programme_phase", "vo_leerweg"),
+    "result": (*COMMON, "result_type", "result_date", "subject_code", "school_exam_grade",
+               "central_exam_grade", "final_grade", "outcome"),
+}  # fmt: skip
+STRUCTURED = {"grades": list, "overige_gegevens": dict}
+NUMBERS = {"mbo_level", "school_exam_grade", "central_exam_grade", "final_grade"}
 
 
 @dataclass
@@ -32,6 +46,51 @@ class Parsed:
     reason: str
     violations: list[Violation]
     reason_code: str = ""
+    record_type: str = "diploma"
+    details: dict[str, Any] = field(default_factory=dict)  # enrolment / result values
+
+
+def _shape(raw: dict[str, Any], kind: str, problems: list[Violation]) -> None:
+    """Unknown fields (typos) and wrong JSON types get their own rule; empty CSV cells are fine."""
+    allowed = set(FIELDS[kind])
+    for name in sorted(raw):
+        value = raw[name]
+        if name not in allowed:
+            if value not in ("", None):
+                problems.append(Violation(str(name)[:64], "field.unknown",
+                                          f"A {kind} record has no field {str(name)[:64]}."))  # fmt: skip
+            continue
+        expected = STRUCTURED.get(name)
+        if expected is not None:
+            if not isinstance(value, expected | str) and value is not None:
+                problems.append(
+                    Violation(name, "type", f"{name} must be a JSON {expected.__name__}.")
+                )
+        elif isinstance(value, list | dict):
+            problems.append(
+                Violation(
+                    name, "type", f"{name} must be a single value, not a {type(value).__name__}."
+                )
+            )
+        elif isinstance(value, bool) and name != "bekostigd":
+            problems.append(Violation(name, "type", f"{name} must be text."))
+        elif isinstance(value, int | float) and name not in NUMBERS and not isinstance(value, bool):
+            problems.append(Violation(name, "type", f"{name} must be text (quote it)."))
+
+
+def _bool(raw: dict[str, Any], name: str, problems: list[Violation]) -> bool | None:
+    value = raw.get(name)
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "ja", "1", "yes"):
+        return True
+    if text in ("false", "nee", "0", "no"):
+        return False
+    problems.append(Violation(name, "boolean", f"{name} is true or false."))
+    return None
 
 
 def _text(raw: dict[str, Any], name: str) -> str:
@@ -93,9 +152,19 @@ def parse(raw: dict[str, Any]) -> Parsed:
         return Parsed(
             "deliver", "", None, None, None, "", [Violation("line", "format", raw["_error"])]
         )
-    action = _text(raw, "action") or "deliver"
+    action = _text(raw, "action") or "deliver" if isinstance(raw.get("action", ""), str) else "?"
+    record_type = raw.get("type") or "diploma"
+    if record_type not in RECORD_TYPES:
+        problems.append(
+            Violation("type", "choice", f"type must be one of {', '.join(RECORD_TYPES)}.")
+        )
+        record_type = "diploma"
     if action not in ACTIONS:
         problems.append(Violation("action", "choice", "action must be deliver or withdraw."))
+    elif action == "withdraw" and record_type != "diploma":
+        problems.append(Violation("action", "choice", "Only documents are withdrawn; deliver an "
+                                  "enrolment or result again to correct it."))  # fmt: skip
+    _shape(raw, "withdraw" if action == "withdraw" else record_type, problems)
     record_key = _text(raw, "record_key")
     if not record_key:
         problems.append(
@@ -133,7 +202,25 @@ def parse(raw: dict[str, Any]) -> Parsed:
                 Violation("overige_gegevens", "json", "overige_gegevens must be a JSON object.")
             )
             overige = {}
-    person = PersonData(
+    if record_type != "diploma":
+        return _fact(raw, record_type, record_key, problems)
+    person = _person(raw, problems)
+    diploma = DiplomaData(
+        record_key=record_key,
+        kind=_text(raw, "kind"),
+        date_of_issue=_date(raw, "date_of_issue", problems),
+        exam_date=_date(raw, "exam_date", problems),
+        mbo_level=level,
+        bekostigd=_bool(raw, "bekostigd", problems),
+        overige_gegevens=overige if isinstance(overige, dict) else {},
+        grades=_grades(raw, problems),
+        **{name: _text(raw, name) for name in TEXT_FIELDS},
+    )
+    return Parsed(action, record_key, person, diploma, None, "", problems)
+
+
+def _person(raw: dict[str, Any], problems: list[Violation]) -> PersonData:
+    return PersonData(
         pgn=_text(raw, "pgn"),
         family_name=_text(raw, "family_name"),
         given_names=_text(raw, "given_names"),
@@ -141,14 +228,36 @@ def parse(raw: dict[str, Any]) -> Parsed:
         birth_date=_date(raw, "birth_date", problems),
         pgn_type=_text(raw, "pgn_type") or None,
     )
-    diploma = DiplomaData(
-        record_key=record_key,
-        kind=_text(raw, "kind"),
-        date_of_issue=_date(raw, "date_of_issue", problems),
-        exam_date=_date(raw, "exam_date", problems),
-        mbo_level=level,
-        overige_gegevens=overige if isinstance(overige, dict) else {},
-        grades=_grades(raw, problems),
-        **{name: _text(raw, name) for name in TEXT_FIELDS},
-    )
-    return Parsed(action, record_key, person, diploma, None, "", problems)
+
+
+def _fact(raw: dict[str, Any], record_type: str, record_key: str,
+          problems: list[Violation]) -> Parsed:  # fmt: skip
+    """An inschrijving (art. 5, 6) or a resultaat (art. 7), art. 18."""
+    person = _person(raw, problems)
+    details: dict[str, Any] = {}
+    if record_type == "enrolment":
+        details["start_date"] = _date(raw, "start_date", problems)
+        if details["start_date"] is None and not any(v.field == "start_date" for v in problems):
+            problems.append(
+                Violation(
+                    "start_date",
+                    "required",
+                    "Datum inschrijving is required (art. 5 lid 1 onder b).",
+                )
+            )
+        details["end_date"] = _date(raw, "end_date", problems)
+        for name in ("end_reason", "enrolment_form", "prior_education", "programme_code",
+                     "programme_form", "programme_phase", "vo_leerweg"):  # fmt: skip
+            details[name] = _text(raw, name)
+    else:
+        details["result_type"] = _text(raw, "result_type")
+        details["result_date"] = _date(raw, "result_date", problems)
+        if details["result_date"] is None and not any(v.field == "result_date" for v in problems):
+            problems.append(
+                Violation("result_date", "required", "The date of the result is required (art. 7).")
+            )
+        for name in ("subject_code", "outcome"):
+            details[name] = _text(raw, name)
+        for name in ("school_exam_grade", "central_exam_grade", "final_grade"):
+            details[name] = _decimal(raw.get(name), name, problems)
+    return Parsed("deliver", record_key, person, None, None, "", problems, "", record_type, details)

@@ -17,15 +17,16 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 
 from diplomaregister.core import clock
 from diplomaregister.levering.models import Delivery, DeliveryRecord
 from diplomaregister.levering.parsing import parse
 from diplomaregister.organisations.models import Organisation
+from diplomaregister.register import facts
 from diplomaregister.register.bulk import record_diplomas
 from diplomaregister.register.errors import RegisterValidationError, Violation
-from diplomaregister.register.models import Diploma
+from diplomaregister.register.models import Diploma, Programme
 from diplomaregister.register.services import record_diploma, withdraw_diploma
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class RecordResult:
     record_key: str
     outcome: str  # created | corrected | unchanged | withdrawn | rejected
     violations: list[Violation] = field(default_factory=list)
+    warnings: list[Violation] = field(default_factory=list)
 
     def feedback(self) -> dict[str, Any]:
         return {
@@ -45,7 +47,12 @@ class RecordResult:
             "record_key": self.record_key,
             "outcome": self.outcome,
             "violations": [v.as_dict() for v in self.violations],
+            "warnings": [v.as_dict() for v in self.warnings],
         }
+
+
+STORAGE = Violation("record", "storage", "The register could not store this record; nothing of it "
+                    "was written. Deliver it again; if it keeps failing, contact the register.")  # fmt: skip
 
 
 class ForeignOrganisation(PermissionError):
@@ -91,15 +98,44 @@ def process(
                 withdraw_diploma(diploma, effective_date=parsed.effective_date, reason=parsed.reason,
                                  code=parsed.reason_code, recorded_at=recorded_at, source=source)  # fmt: skip
                 return RecordResult(index, parsed.record_key, "withdrawn")
-            assert parsed.person is not None and parsed.diploma is not None
+            assert parsed.person is not None
+            if parsed.record_type != "diploma":
+                action = _fact(parsed, organisation, recorded_at=recorded_at, source=source)
+                return RecordResult(index, parsed.record_key, action)
+            assert parsed.diploma is not None
             outcome = record_diploma(parsed.person, parsed.diploma, organisation=organisation,
                                      recorded_at=recorded_at, source=source)  # fmt: skip
-            return RecordResult(index, parsed.record_key, outcome.action)
+            return RecordResult(
+                index, parsed.record_key, outcome.action, [], list(outcome.warnings)
+            )
     except RegisterValidationError as exc:
         return RecordResult(index, parsed.record_key, "rejected", exc.violations)
     except ForeignOrganisation as exc:
         return RecordResult(index, parsed.record_key, "rejected",
                             [Violation("organisation", "organisation.not_own", str(exc))])  # fmt: skip
+    except DatabaseError as exc:  # rolled back to the record's savepoint; the chunk goes on
+        logger.error("record %s of a delivery not stored: %s", index, type(exc).__name__)
+        return RecordResult(index, parsed.record_key, "rejected", [STORAGE])
+
+
+def _fact(parsed: Any, organisation: Organisation, *, recorded_at: dt.datetime, source: str) -> str:
+    """Art. 18: an inschrijving or resultaat through the same pipeline as documents."""
+    details = dict(parsed.details)
+    if parsed.record_type == "enrolment":
+        code = details.pop("programme_code")
+        programme = Programme.objects.filter(code=code).first() if code else None
+        action, _enrolment = facts.record_enrolment(
+            parsed.person, organisation=organisation, record_key=parsed.record_key,
+            start_date=details.pop("start_date"), programme=programme, recorded_at=recorded_at,
+            source=source, **details,
+        )  # fmt: skip
+        return action
+    action, _result = facts.record_result(
+        parsed.person, organisation=organisation, record_key=parsed.record_key,
+        result_type=details.pop("result_type"), result_date=details.pop("result_date"),
+        recorded_at=recorded_at, source=source, **details,
+    )  # fmt: skip
+    return action
 
 
 def process_chunk(
@@ -119,8 +155,13 @@ def process_chunk(
             not str(raw.get("organisation") or "").strip()
             or raw.get("organisation") == organisation.code
         )
-        if parsed.violations or parsed.action != "deliver" or not own:
-            continue  # rejected, withdrawals and foreign records: the per-record path below
+        if (
+            parsed.violations
+            or parsed.action != "deliver"
+            or not own
+            or parsed.record_type != "diploma"
+        ):
+            continue  # rejected, withdrawals, facts and foreign records: the per-record path below
         batch.append((index, parsed.record_key, parsed.person, parsed.diploma))
     if batch:
         try:
@@ -128,12 +169,13 @@ def process_chunk(
                 outcomes = record_diplomas([(p, d) for _i, _k, p, d in batch], organisation=organisation,
                                            recorded_at=recorded_at, source=source)  # fmt: skip
         except (
-            IntegrityError
-        ):  # e.g. a concurrent delivery created the same person: go record by record
+            DatabaseError
+        ):  # e.g. a concurrent delivery created the same person: record by record
             outcomes = None
         if outcomes is not None:
             for (index, key, _p, _d), outcome in zip(batch, outcomes, strict=True):
-                done[index] = RecordResult(index, key, outcome.action, outcome.violations)
+                done[index] = RecordResult(index, key, outcome.action, outcome.violations,
+                                           outcome.warnings)  # fmt: skip
     return [done.get(index) or process(raw, index, organisation, recorded_at=recorded_at, source=source)
             for index, raw in todo]  # fmt: skip
 
@@ -153,8 +195,31 @@ def run(
     chunk_size: int = CHUNK,
     on_progress: Any = None,
 ) -> Delivery:
-    """Process ``records`` into ``delivery``, skipping those a previous run already committed."""
+    """Process ``records`` into ``delivery``, skipping those a previous run already committed. A
+    chunk that fails as a whole is rolled back and the delivery is marked ``failed`` with the reason
+    (no personal data); running the same records again resumes after the last committed chunk."""
     source = f"levering:{delivery.pk}"
+    if delivery.status != "processing":
+        delivery.status, delivery.failure = "processing", ""
+        delivery.save(update_fields=["status", "failure"])
+    try:
+        delivery = _run_chunks(delivery, records, chunk_size, on_progress, source)
+    except Exception as exc:
+        logger.exception("delivery %s failed at record %s", delivery.pk, delivery.next_index)
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status="failed", finished_at=clock.now(),
+            failure=f"{type(exc).__name__} at record {delivery.next_index}; re-run to resume"[:200],
+        )  # fmt: skip
+        delivery.refresh_from_db()
+        return delivery
+    delivery.status, delivery.finished_at = "done", clock.now()
+    delivery.save(update_fields=["status", "finished_at"])
+    logger.debug("delivery %s done: %s", delivery.pk, delivery.counts)
+    return delivery
+
+
+def _run_chunks(delivery: Delivery, records: Iterable[dict[str, Any]], chunk_size: int,
+                on_progress: Any, source: str) -> Delivery:  # fmt: skip
     for chunk in _chunks(records, chunk_size):
         todo = [(i, raw) for i, raw in chunk if i >= delivery.next_index]
         if todo:
@@ -165,7 +230,8 @@ def run(
                 results = process_chunk(todo, delivery.organisation, recorded_at=now, source=source)
                 DeliveryRecord.objects.bulk_create(
                     DeliveryRecord(delivery=locked, index=r.index, record_key=r.record_key[:64],
-                                   outcome=r.outcome, violations=[v.as_dict() for v in r.violations])
+                                   outcome=r.outcome, violations=[v.as_dict() for v in r.violations],
+                                   warnings=[v.as_dict() for v in r.warnings])
                     for r in results
                 )  # fmt: skip
                 for r in results:
@@ -176,9 +242,6 @@ def run(
                 delivery = locked
         if on_progress is not None:
             on_progress(len(chunk))
-    delivery.status, delivery.finished_at = "done", clock.now()
-    delivery.save(update_fields=["status", "finished_at"])
-    logger.debug("delivery %s done: %s", delivery.pk, delivery.counts)
     return delivery
 
 

@@ -10,35 +10,29 @@ A test applies both to the same deliveries and compares the resulting register.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 
-from diplomaregister.core.pgn import PgnType, parse_pgn
 from diplomaregister.organisations.models import Organisation
+from diplomaregister.register import decide
 from diplomaregister.register.errors import Violation
 from diplomaregister.register.inputs import DiplomaData, PersonData
 from diplomaregister.register.models import (
-    Change,
     Diploma,
     DiplomaGrade,
-    DiplomaStatus,
     DiplomaVersion,
+    IdentityMismatch,
     Person,
     PersonVersion,
     Programme,
 )
-from diplomaregister.register.services import _as_input, _person_fields
-from diplomaregister.register.validation import sector_for, validate_diploma, validate_person
+from diplomaregister.register.validation import sector_for
 
 
 @dataclass
 class Result:
     action: str  # created | corrected | unchanged | rejected
     violations: list[Violation]
-
-
-def _pgn(data: PersonData) -> tuple[str, str]:
-    parsed = parse_pgn(data.pgn, PgnType(data.pgn_type) if data.pgn_type else None)
-    return parsed.number, parsed.type.value
+    warnings: list[Violation] = field(default_factory=list)
 
 
 def record_diplomas(
@@ -51,9 +45,7 @@ def record_diplomas(
     results: list[Result | None] = [None] * len(items)
     valid: list[int] = []
     for i, (person_in, diploma_in) in enumerate(items):
-        problems = validate_person(person_in) + validate_diploma(
-            diploma_in, organisation, recorded_at.date()
-        )
+        problems = decide.validate(person_in, diploma_in, organisation, recorded_at.date())
         if problems:
             results[i] = Result("rejected", problems)
         else:
@@ -61,101 +53,81 @@ def record_diplomas(
     keys = [items[i][1].record_key for i in valid]
     if len(set(keys)) != len(keys):
         return None  # the same document twice in one chunk: decide record by record
+    numbers = {i: decide.pgn_of(items[i][0])[0] for i in valid}
+    persons = {
+        p.pgn: p
+        for p in Person.objects.select_related("merged_into").filter(pgn__in=set(numbers.values()))
+    }
+    if any(p.merged_into_id for p in persons.values()):
+        return None  # merged onderwijsnummers: the per-record path follows the merge
     diplomas = {d.record_key: d for d in Diploma.objects.select_for_update().select_related("person").filter(
         organisation=organisation, record_key__in=keys)}  # fmt: skip
     latest = _latest_versions(list(diplomas.values()))
-    decisions: dict[int, tuple[int, str, dt.date] | None] = {}
+    identities = _identities(items, valid, numbers, persons, organisation, recorded_at, source)
+    if identities is None:
+        return None  # one person, two identities in one chunk: decide record by record
+    choices: dict[int, decide.DiplomaDecision] = {}
     for i in valid:
-        person_data, data = items[i]
+        data = items[i][1]
         diploma = diplomas.get(data.record_key)
-        if diploma is None:
-            results[i] = Result("created", [])
-            decisions[i] = (1, Change.NEW, data.date_of_issue)  # type: ignore[assignment]
-        else:
-            results[i], decisions[i] = _decide(
-                diploma, _pgn(person_data)[0], data, latest[diploma.pk], organisation
-            )
-    kept = [i for i in valid if results[i] is not None and results[i].action != "rejected"]  # type: ignore[union-attr]
-    identities: dict[str, tuple[str, dict[str, object]]] = {}
-    for i in kept:
-        number, kind = _pgn(items[i][0])
-        fields = _person_fields(items[i][0])
-        if identities.setdefault(number, (kind, fields)) != (kind, fields):
-            return None  # one person, two identities in one chunk: decide record by record
-    persons = _persons(identities, recorded_at, source)
-    programmes = _programmes(items, kept, organisation)
+        choices[i] = decide.decide_diploma(
+            data, organisation, holder_pgn=diploma.person.pgn if diploma else None,
+            delivered_pgn=numbers[i], latest=latest.get(diploma.pk) if diploma else None,
+            recorded_at=recorded_at, source=source,
+        )  # fmt: skip
+        results[i] = Result(choices[i].action, choices[i].violations, identities[numbers[i]])
+    persons = {p.pgn: p for p in Person.objects.filter(pgn__in=set(numbers.values()))}
+    programmes = _programmes(items, [i for i in valid if choices[i].version], organisation)
     new_diplomas: list[Diploma] = []
-    pending: list[tuple[int, Diploma, DiplomaData, int, str, dt.date]] = []
-    for i in kept:
-        person_data, data = items[i]
-        decision = decisions[i]
-        if decision is None:
-            continue  # unchanged
+    pending: list[tuple[Diploma, decide.DiplomaDecision]] = []
+    for i in valid:
+        choice, data = choices[i], items[i][1]
+        if choice.version is None:
+            continue  # unchanged or rejected
         diploma = diplomas.get(data.record_key)
         if diploma is None:
-            diploma = Diploma(person=persons[_pgn(person_data)[0]], organisation=organisation,
+            diploma = Diploma(person=persons[numbers[i]], organisation=organisation,
                               record_key=data.record_key, created_at=recorded_at)  # fmt: skip
             new_diplomas.append(diploma)
-        pending.append((i, diploma, data, *decision))
+        pending.append((diploma, choice))
     Diploma.objects.bulk_create(new_diplomas)
-    _write_versions(pending, organisation, programmes, recorded_at, source)
+    _write_versions(pending, programmes)
     return [r for r in results if r is not None]
 
 
-def _decide(
-    diploma: Diploma,
-    pgn: str,
-    data: DiplomaData,
-    latest: DiplomaVersion,
-    organisation: Organisation,
-) -> tuple[Result, tuple[int, str, dt.date] | None]:
-    if diploma.person.pgn != pgn:
-        return Result("rejected", [Violation("pgn", "record_key.other_person",
-                      "This record key is registered for another person; withdraw it and deliver "
-                      "the document under a new record key.")]), None  # fmt: skip
-    if latest.status == DiplomaStatus.WITHDRAWN:
-        return Result("rejected", [Violation("record_key", "withdrawn",
-                      "The document was withdrawn; it cannot be corrected.")]), None  # fmt: skip
-    delivered = replace(data, sector=sector_for(data, organisation))
-    if _as_input(latest).comparable() == delivered.comparable():
-        return Result("unchanged", []), None
-    assert data.date_of_issue is not None
-    return Result("corrected", []), (
-        latest.version + 1,
-        Change.CORRECTION,
-        min(latest.valid_from, data.date_of_issue),
-    )
-
-
-def _persons(
-    identities: dict[str, tuple[str, dict[str, object]]], recorded_at: dt.datetime, source: str
-) -> dict[str, Person]:
-    found = {p.pgn: p for p in Person.objects.filter(pgn__in=list(identities))}
-    missing = [
-        Person(pgn=n, pgn_type=identities[n][0], created_at=recorded_at)
-        for n in identities
-        if n not in found
-    ]
-    Person.objects.bulk_create(missing)
-    found.update({p.pgn: p for p in missing})
+def _identities(items: list[tuple[PersonData, DiplomaData]], valid: list[int], numbers: dict[int, str],
+                persons: dict[str, Person], organisation: Organisation, recorded_at: dt.datetime,
+                source: str) -> dict[str, list[Violation]] | None:  # fmt: skip
+    """Apply ``decide.decide_identity`` once per person of the chunk; returns warnings per number."""
+    delivered: dict[str, PersonData] = {}
+    for i in valid:
+        first = delivered.setdefault(numbers[i], items[i][0])
+        if decide.identity_values(first) != decide.identity_values(items[i][0]):
+            return None
     latest: dict[int, PersonVersion] = {}
-    for version in PersonVersion.objects.filter(
-        person_id__in=[p.pk for p in found.values()]
-    ).order_by("version"):
+    for version in PersonVersion.objects.filter(person__in=list(persons.values())).order_by(
+        "version"
+    ):
         latest[version.person_id] = version
-    versions = []
-    for number, (_kind, fields) in identities.items():
-        person = found[number]
-        last = latest.get(person.pk)
-        if last is not None and all(getattr(last, k) == v for k, v in fields.items()):
-            continue
-        versions.append(PersonVersion(
-            person=person, version=last.version + 1 if last else 1, valid_from=fields["birth_date"],  # type: ignore[misc]
-            recorded_at=recorded_at, change=Change.CORRECTION if last else Change.NEW, source=source,
-            death_date=last.death_date if last else None, **fields,  # type: ignore[arg-type]
-        ))  # fmt: skip
-    PersonVersion.objects.bulk_create(versions)
-    return found
+    new_persons, new_versions, mismatches, warnings = [], [], [], {}
+    for number, data in delivered.items():
+        person = persons.get(number)
+        choice = decide.decide_identity(data, person, latest.get(person.pk) if person else None,
+                                        organisation, recorded_at, source)  # fmt: skip
+        warnings[number] = choice.warnings
+        if choice.new_person is not None:
+            person = Person(**choice.new_person)
+            new_persons.append(person)
+        if choice.new_version is not None:
+            new_versions.append((person, choice.new_version))
+        if choice.mismatch:
+            mismatches.append(IdentityMismatch(person=person, organisation=organisation,
+                                               fields=choice.mismatch, recorded_at=recorded_at,
+                                               source=source))  # fmt: skip
+    Person.objects.bulk_create(new_persons)
+    PersonVersion.objects.bulk_create(PersonVersion(person=p, **v) for p, v in new_versions)
+    IdentityMismatch.objects.bulk_create(mismatches)
+    return warnings
 
 
 def _latest_versions(diplomas: list[Diploma]) -> dict[int, DiplomaVersion]:
@@ -189,31 +161,18 @@ def _programmes(
     return found
 
 
-def _write_versions(
-    pending: list[tuple[int, Diploma, DiplomaData, int, str, dt.date]],
-    organisation: Organisation,
-    programmes: dict[tuple[str, str], Programme],
-    recorded_at: dt.datetime,
-    source: str,
-) -> None:
+def _write_versions(pending: list[tuple[Diploma, decide.DiplomaDecision]],
+                    programmes: dict[tuple[str, str], Programme]) -> None:  # fmt: skip
     versions = []
-    for _i, diploma, data, number, change, valid_from in pending:
-        sector = sector_for(data, organisation)
-        assert data.date_of_issue is not None
-        versions.append(DiplomaVersion(
-            diploma=diploma, person_id=diploma.person_id, version=number, valid_from=valid_from,
-            recorded_at=recorded_at, change=change, source=source, status=DiplomaStatus.VALID, kind=data.kind,
-            sector=sector, date_of_issue=data.date_of_issue, exam_date=data.exam_date,
-            programme=programmes.get((sector, data.programme_code)) if data.programme_code else None,
-            vo_profile=data.vo_profile, vo_leerweg=data.vo_leerweg, mbo_level=data.mbo_level,
-            mbo_leerweg=data.mbo_leerweg, ho_degree=data.ho_degree, ho_exam_type=data.ho_exam_type,
-            overige_gegevens=data.overige_gegevens,
-        ))  # fmt: skip
+    for diploma, choice in pending:
+        assert choice.version is not None
+        programme = programmes.get((choice.version["sector"], choice.programme_code))
+        versions.append(DiplomaVersion(diploma=diploma, person_id=diploma.person_id,
+                                       programme=programme if choice.programme_code else None,
+                                       **choice.version))  # fmt: skip
     DiplomaVersion.objects.bulk_create(versions)
     DiplomaGrade.objects.bulk_create(
-        DiplomaGrade(diploma_version=version, person_id=version.person_id, subject_code=g.subject_code,
-                     subject_name=g.subject_name, school_exam_grade=g.school_exam_grade,
-                     central_exam_grade=g.central_exam_grade, final_grade=g.final_grade)
-        for version, (_i, _d, data, *_rest) in zip(versions, pending, strict=True)
-        for g in data.grades
-    )  # fmt: skip
+        DiplomaGrade(diploma_version=version, person_id=version.person_id, **g)
+        for version, (_d, choice) in zip(versions, pending, strict=True)
+        for g in choice.grades
+    )

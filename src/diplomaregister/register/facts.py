@@ -58,7 +58,9 @@ def _append(
     source: str,
 ) -> tuple[str, Any]:
     recorded_at = recorded_at or clock.now()
-    person = upsert_person(person_data, recorded_at=recorded_at, source=source)
+    person, _warnings = upsert_person(
+        person_data, recorded_at=recorded_at, source=source, organisation=organisation
+    )
     identity, created = identity_model.objects.select_for_update().get_or_create(  # type: ignore[attr-defined]
         organisation=organisation, record_key=record_key, defaults={"person": person}
     )

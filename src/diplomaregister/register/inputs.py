@@ -45,6 +45,7 @@ class DiplomaData:
     mbo_leerweg: str = ""
     ho_degree: str = ""
     ho_exam_type: str = ""
+    bekostigd: bool | None = None  # the programme's funding when delivered (art. 16 d, i, k)
     overige_gegevens: dict[str, Any] = field(default_factory=dict)
     grades: list[GradeData] = field(default_factory=list)
 

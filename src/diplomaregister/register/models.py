@@ -58,6 +58,15 @@ class Person(models.Model):
         max_length=16, choices=[("bsn", "BSN"), ("onderwijsnummer", "Onderwijsnummer")]
     )
     created_at = models.DateTimeField()
+    assigned_by = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text="For an onderwijsnummer: the organisation that assigned it, "
+        "the source of the identity (a BSN's source is the BRP).",
+    )  # fmt: skip
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        help_text="Set when this onderwijsnummer person received a BSN: every fact moved there.",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "onderwijsdeelnemer"
@@ -82,6 +91,11 @@ class PersonVersion(VersionFields):
     nationality = models.CharField(max_length=4, blank=True)
     address = models.CharField(max_length=200, blank=True)
     postcode = models.CharField(max_length=7, blank=True)
+    emigration_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Vertrek uit Nederland (art. 4 lid 1 onder l), from the BRP.",
+    )
 
     class Meta:
         constraints = [
@@ -225,6 +239,11 @@ class DiplomaVersion(VersionFields):
     ho_degree = models.CharField(max_length=64, blank=True)
     ho_exam_type = models.CharField(max_length=16, blank=True)
     withdrawal_reason = models.CharField(max_length=200, blank=True)
+    bekostigd = models.BooleanField(
+        null=True, blank=True,
+        help_text="Whether the programme of the document is publicly funded (art. 16: d, i, k are "
+        "non-funded programmes, also at funded institutions); empty: the institution's funding.",
+    )  # fmt: skip
     withdrawal_code = models.CharField(
         max_length=16,
         blank=True,
@@ -262,3 +281,18 @@ class DiplomaGrade(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["person", "diploma_version"])]
+
+
+class IdentityMismatch(models.Model):
+    """A delivery whose identity differed from the register's source (BRP for a BSN, the assigning
+    organisation for an onderwijsnummer): accepted with a warning, the register kept its own. The
+    operator's report counts these per organisation; which fields differed, never their values."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)
+    fields = models.JSONField(default=list)
+    recorded_at = models.DateTimeField()
+    source = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "recorded_at"])]

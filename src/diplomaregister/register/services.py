@@ -4,28 +4,29 @@ version; nothing is updated in place or deleted. Each public function is atomic.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from django.db import transaction
 
 from diplomaregister.core import clock
-from diplomaregister.core.pgn import PgnType, parse_pgn
 from diplomaregister.organisations.models import Organisation
+from diplomaregister.register import decide
 from diplomaregister.register.errors import RegisterValidationError, Violation
 from diplomaregister.register.history import resolve
-from diplomaregister.register.inputs import DiplomaData, GradeData, PersonData
+from diplomaregister.register.inputs import DiplomaData, PersonData
 from diplomaregister.register.models import (
     Change,
     Diploma,
     DiplomaGrade,
     DiplomaStatus,
     DiplomaVersion,
+    IdentityMismatch,
     Person,
     PersonVersion,
     Programme,
 )
-from diplomaregister.register.validation import sector_for, validate_diploma, validate_person
+from diplomaregister.register.validation import validate_person
 
 Action = Literal["created", "corrected", "unchanged"]
 
@@ -35,43 +36,39 @@ class Outcome:
     action: Action
     diploma: Diploma
     version: DiplomaVersion
+    warnings: tuple[Violation, ...] = ()
 
 
-def _person_fields(data: PersonData) -> dict[str, object]:
-    return {
-        "family_name": data.family_name.strip(),
-        "given_names": data.given_names.strip(),
-        "gender": data.gender,
-        "birth_date": data.birth_date,
-    }
-
-
-def upsert_person(data: PersonData, *, recorded_at: dt.datetime, source: str = "") -> Person:
-    """Find or create the person by pgn; a changed name/gender/birth date becomes a new version."""
-    problems = validate_person(data)
+def upsert_person(data: PersonData, *, recorded_at: dt.datetime, source: str = "",
+                  organisation: Organisation | None = None) -> tuple[Person, list[Violation]]:  # fmt: skip
+    """Find or create the person by pgn and apply the identity decision (``decide.decide_identity``):
+    returns the person and any warnings (``identity.mismatch``)."""
+    problems = validate_person(data, recorded_at.date())
     if problems:
         raise RegisterValidationError(problems)
-    pgn = parse_pgn(data.pgn, PgnType(data.pgn_type) if data.pgn_type else None)
-    person, created = Person.objects.get_or_create(
-        pgn=pgn.number, defaults={"pgn_type": pgn.type.value, "created_at": recorded_at}
+    number, _kind = decide.pgn_of(data)
+    person = Person.objects.select_for_update().filter(pgn=number).first()
+    person = person.merged_into if person is not None and person.merged_into_id else person
+    latest = max(person.versions.all(), key=lambda v: v.version, default=None) if person else None
+    choice = decide.decide_identity(
+        data, person, latest, organisation or _NO_ORG, recorded_at, source
     )
-    fields = _person_fields(data)
-    versions = list(person.versions.all()) if not created else []
-    latest = max(versions, key=lambda v: v.version, default=None)
-    if latest is not None and all(getattr(latest, k) == v for k, v in fields.items()):
-        return person
-    assert data.birth_date is not None  # checked by validate_person
-    PersonVersion.objects.create(
-        person=person,
-        version=(latest.version + 1) if latest else 1,
-        valid_from=data.birth_date,
-        recorded_at=recorded_at,
-        change=Change.CORRECTION if latest else Change.NEW,
-        source=source,
-        death_date=latest.death_date if latest else None,
-        **fields,
-    )
-    return person
+    if choice.new_person is not None:
+        person = Person.objects.create(**choice.new_person)
+    assert person is not None
+    if choice.new_version is not None:
+        PersonVersion.objects.create(person=person, **choice.new_version)
+    if choice.mismatch and organisation is not None:
+        IdentityMismatch.objects.create(person=person, organisation=organisation,
+                                        fields=choice.mismatch, recorded_at=recorded_at, source=source)  # fmt: skip
+    return person, choice.warnings
+
+
+class _NoOrganisation:
+    pk = None
+
+
+_NO_ORG: Any = _NoOrganisation()
 
 
 def _programme(sector: str, code: str) -> Programme | None:
@@ -83,80 +80,12 @@ def _programme(sector: str, code: str) -> Programme | None:
     return programme
 
 
-def _as_input(version: DiplomaVersion) -> DiplomaData:
-    """Rebuild the delivered form of a stored version, to compare with a new delivery."""
-    return DiplomaData(
-        record_key=version.diploma.record_key,
-        kind=version.kind,
-        date_of_issue=version.date_of_issue,
-        sector=version.sector,
-        exam_date=version.exam_date,
-        programme_code=version.programme.code if version.programme else "",
-        vo_profile=version.vo_profile,
-        vo_leerweg=version.vo_leerweg,
-        mbo_level=version.mbo_level,
-        mbo_leerweg=version.mbo_leerweg,
-        ho_degree=version.ho_degree,
-        ho_exam_type=version.ho_exam_type,
-        overige_gegevens=version.overige_gegevens,
-        grades=[
-            GradeData(
-                g.subject_code,
-                g.subject_name,
-                g.school_exam_grade,
-                g.central_exam_grade,
-                g.final_grade,
-            )
-            for g in version.grades.all()
-        ],
-    )
-
-
-def _write_version(
-    diploma: Diploma,
-    data: DiplomaData,
-    *,
-    number: int,
-    change: str,
-    recorded_at: dt.datetime,
-    source: str,
-    valid_from: dt.date | None = None,
-) -> DiplomaVersion:
-    sector = sector_for(data, diploma.organisation)
-    assert data.date_of_issue is not None  # checked by validate_diploma
-    version = DiplomaVersion.objects.create(
-        diploma=diploma,
-        person_id=diploma.person_id,
-        version=number,
-        valid_from=valid_from or data.date_of_issue,
-        recorded_at=recorded_at,
-        change=change,
-        source=source,
-        status=DiplomaStatus.VALID,
-        kind=data.kind,
-        sector=sector,
-        date_of_issue=data.date_of_issue,
-        exam_date=data.exam_date,
-        programme=_programme(sector, data.programme_code),
-        vo_profile=data.vo_profile,
-        vo_leerweg=data.vo_leerweg,
-        mbo_level=data.mbo_level,
-        mbo_leerweg=data.mbo_leerweg,
-        ho_degree=data.ho_degree,
-        ho_exam_type=data.ho_exam_type,
-        overige_gegevens=data.overige_gegevens,
-    )
+def write_version(diploma: Diploma, columns: dict[str, Any], grades: list[dict[str, Any]],
+                  programme: Programme | None) -> DiplomaVersion:  # fmt: skip
+    version = DiplomaVersion.objects.create(diploma=diploma, person_id=diploma.person_id,
+                                            programme=programme, **columns)  # fmt: skip
     DiplomaGrade.objects.bulk_create(
-        DiplomaGrade(
-            diploma_version=version,
-            person_id=diploma.person_id,
-            subject_code=g.subject_code,
-            subject_name=g.subject_name,
-            school_exam_grade=g.school_exam_grade,
-            central_exam_grade=g.central_exam_grade,
-            final_grade=g.final_grade,
-        )
-        for g in data.grades
+        DiplomaGrade(diploma_version=version, person_id=diploma.person_id, **g) for g in grades
     )
     return version
 
@@ -173,62 +102,32 @@ def record_diploma(
     """Register a delivered document (art. 22). The same delivery again is a no-op; a delivery with
     the same record key but other data is a correction (a new version; the old stays visible)."""
     recorded_at = recorded_at or clock.now()
-    problems = validate_person(person_data) + validate_diploma(
-        data, organisation, recorded_at.date()
-    )
+    problems = decide.validate(person_data, data, organisation, recorded_at.date())
     if problems:
         raise RegisterValidationError(problems)
-    person = upsert_person(person_data, recorded_at=recorded_at, source=source)
+    person, warnings = upsert_person(person_data, recorded_at=recorded_at, source=source,
+                                     organisation=organisation)  # fmt: skip
     diploma = (
-        Diploma.objects.select_for_update()
-        .filter(organisation=organisation, record_key=data.record_key)
-        .first()
-    )
+        Diploma.objects.select_for_update().select_related("person")
+        .filter(organisation=organisation, record_key=data.record_key).first()
+    )  # fmt: skip
+    latest = max(diploma.versions.all(), key=lambda v: v.version) if diploma else None
+    choice = decide.decide_diploma(
+        data, organisation, holder_pgn=diploma.person.pgn if diploma else None,
+        delivered_pgn=person.pgn, latest=latest, recorded_at=recorded_at, source=source,
+    )  # fmt: skip
+    if choice.action == "rejected":
+        raise RegisterValidationError(choice.violations)
+    if choice.action == "unchanged":
+        assert diploma is not None and latest is not None
+        return Outcome("unchanged", diploma, latest, tuple(warnings))
+    assert choice.version is not None
     if diploma is None:
-        diploma = Diploma.objects.create(
-            person=person,
-            organisation=organisation,
-            record_key=data.record_key,
-            created_at=recorded_at,
-        )
-        version = _write_version(
-            diploma, data, number=1, change=Change.NEW, recorded_at=recorded_at, source=source
-        )
-        return Outcome("created", diploma, version)
-    if diploma.person_id != person.pk:
-        raise RegisterValidationError(
-            [
-                Violation(
-                    "pgn",
-                    "record_key.other_person",
-                    "This record key is registered for another person; withdraw it and deliver "
-                    "the document under a new record key.",
-                )
-            ]
-        )
-    latest = max(diploma.versions.all(), key=lambda v: v.version)
-    if latest.status == DiplomaStatus.WITHDRAWN:
-        raise RegisterValidationError(
-            [
-                Violation(
-                    "record_key", "withdrawn", "The document was withdrawn; it cannot be corrected."
-                )
-            ]
-        )
-    delivered = replace(data, sector=sector_for(data, organisation))
-    if _as_input(latest).comparable() == delivered.comparable():
-        return Outcome("unchanged", diploma, latest)
-    version = _write_version(
-        diploma,
-        data,
-        number=latest.version + 1,
-        change=Change.CORRECTION,
-        recorded_at=recorded_at,
-        source=source,
-        # A correction replaces the whole earlier story, also when it moves the date of issue.
-        valid_from=min(latest.valid_from, data.date_of_issue),  # type: ignore[type-var]
-    )
-    return Outcome("corrected", diploma, version)
+        diploma = Diploma.objects.create(person=person, organisation=organisation,
+                                         record_key=data.record_key, created_at=recorded_at)  # fmt: skip
+    programme = _programme(choice.version["sector"], choice.programme_code)
+    version = write_version(diploma, choice.version, choice.grades, programme)
+    return Outcome(choice.action, diploma, version, tuple(warnings))  # type: ignore[arg-type]
 
 
 @transaction.atomic

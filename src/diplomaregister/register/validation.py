@@ -9,18 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from django.db import models
+
 from diplomaregister.core.pgn import InvalidPgn, PgnType, parse_pgn
-from diplomaregister.law.loaders import document_kinds, field_catalogue
+from diplomaregister.law.loaders import DocumentKind, document_kinds, field_catalogue
 from diplomaregister.organisations.models import Organisation
 from diplomaregister.register.errors import Violation
 from diplomaregister.register.inputs import DiplomaData, PersonData
+from diplomaregister.register.models import Diploma, DiplomaGrade, DiplomaVersion, PersonVersion
 
 DIPLOMA_ENTITY = "diplomaversion"
 # Input attribute -> catalogue field name where they differ.
 _CATALOGUE_NAME = {"programme_code": "programme"}
 
 
-def validate_person(data: PersonData) -> list[Violation]:
+def validate_person(data: PersonData, today: dt.date | None = None) -> list[Violation]:
     problems: list[Violation] = []
     try:
         parse_pgn(data.pgn, PgnType(data.pgn_type) if data.pgn_type else None)
@@ -36,6 +39,11 @@ def validate_person(data: PersonData) -> list[Violation]:
         problems.append(
             Violation("birth_date", "required", "Geboortedatum is required (art. 15 onder d).")
         )
+    elif today is not None and data.birth_date > today:
+        problems.append(
+            Violation("birth_date", "date.future", "The birth date lies in the future.")
+        )
+    problems += _lengths(PersonVersion, data, ("family_name", "given_names"))
     gender = field_catalogue().get("personversion", "gender")
     if data.gender not in gender.choices:
         problems.append(
@@ -84,19 +92,7 @@ def _kind_rules(data: DiplomaData, organisation: Organisation, today: dt.date) -
                 f"An organisation of kind '{organisation.kind}' may not award kind {kind.code} ({kind.article}); allowed: {', '.join(kind.awarded_by)}.",
             )
         )
-    if (
-        kind.bekostigd is not None
-        and organisation.bekostigd is not None
-        and kind.bekostigd != organisation.bekostigd
-    ):
-        funded = "funded" if kind.bekostigd else "non-funded"
-        problems.append(
-            Violation(
-                "kind",
-                "kind.bekostigd",
-                f"Kind {kind.code} is for {funded} education ({kind.article}).",
-            )
-        )
+    problems += _funding_rules(kind, data, organisation) + _ho_rules(kind, data)
     if data.sector and data.sector not in kind.sectors:
         problems.append(
             Violation(
@@ -109,6 +105,69 @@ def _kind_rules(data: DiplomaData, organisation: Organisation, today: dt.date) -
         problems.append(
             Violation("date_of_issue", "date.future", "The date of issue lies in the future.")
         )
+    if data.exam_date and data.exam_date > today:
+        problems.append(Violation("exam_date", "date.future", "The exam date lies in the future."))
+    return problems
+
+
+def _funding_rules(
+    kind: DocumentKind, data: DiplomaData, organisation: Organisation
+) -> list[Violation]:
+    """Art. 16 speaks of funded and non-funded *programmes* ("door het Rijk bekostigde
+    opleidingen"): d, i and k are non-funded programmes, also at funded institutions. The document's
+    funding is as delivered, else the institution's; the institution must be of the funding the
+    kind names (``institution_bekostigd``, empty: either)."""
+    problems = []
+    funded = data.bekostigd if data.bekostigd is not None else (
+        organisation.bekostigd if kind.institution_bekostigd is not None or kind.bekostigd is None
+        else None)  # fmt: skip
+    if kind.bekostigd is not None and funded is not None and funded != kind.bekostigd:
+        name = "funded" if kind.bekostigd else "non-funded"
+        problems.append(Violation("bekostigd", "kind.bekostigd",
+                                  f"Kind {kind.code} is for {name} programmes ({kind.article})."))  # fmt: skip
+    needed = kind.institution_bekostigd
+    if (
+        needed is not None
+        and organisation.bekostigd is not None
+        and organisation.bekostigd != needed
+    ):
+        name = "a funded" if needed else "a non-funded"
+        problems.append(Violation("kind", "kind.institution_bekostigd",
+                                  f"Kind {kind.code} is awarded by {name} institution ({kind.article})."))  # fmt: skip
+    return problems
+
+
+def _ho_rules(kind: DocumentKind, data: DiplomaData) -> list[Violation]:
+    """Art. 16 onder a: propedeutic exams of HBO programmes and final HO exams, "met uitzondering
+    van" associate degrees (those are kind f or g); f and g are associate degrees only."""
+    degree = (data.ho_degree or "").strip().lower()
+    associate = degree.startswith("associate degree") or degree == "ad"
+    problems = []
+    if kind.code in ("a", "b", "c") and associate:
+        problems.append(Violation("kind", "kind.associate_degree",
+                                  "An associate degree is kind f (funded) or g (non-funded), art. 16."))  # fmt: skip
+    if kind.code in ("f", "g") and degree and not associate:
+        problems.append(Violation("ho_degree", "kind.associate_degree_only",
+                                  f"Kind {kind.code} is for associate degrees ({kind.article})."))  # fmt: skip
+    if (
+        kind.code == "a"
+        and data.ho_exam_type == "propedeuse"
+        and data.sector
+        and data.sector != "HBO"
+    ):
+        problems.append(Violation("ho_exam_type", "kind.propedeuse_hbo",
+                                  "Art. 16 onder a registers propedeutic exams of HBO programmes only."))  # fmt: skip
+    return problems
+
+
+def _lengths(model: type[models.Model], data: object, names: tuple[str, ...]) -> list[Violation]:
+    """Every text checked against its column's length before the database sees it."""
+    problems = []
+    for name in names:
+        limit = model._meta.get_field(name).max_length  # type: ignore[union-attr]
+        value = getattr(data, name, "") or ""
+        if limit and len(value) > limit:
+            problems.append(Violation(name, "length", f"{name} has at most {limit} characters."))
     return problems
 
 
@@ -196,4 +255,9 @@ def validate_diploma(
             )
         )
     problems += _catalogue_rules(data, sector) + _grade_rules(data)
+    problems += _lengths(Diploma, data, ("record_key",))
+    problems += _lengths(DiplomaVersion, data, ("vo_profile", "ho_degree", "sector"))
+    for index, grade in enumerate(data.grades):
+        problems += [Violation(f"grades[{index}].{v.field}", v.rule, v.message)
+                     for v in _lengths(DiplomaGrade, grade, ("subject_code", "subject_name"))]  # fmt: skip
     return problems

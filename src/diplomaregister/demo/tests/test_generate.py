@@ -17,6 +17,7 @@ from diplomaregister.demo.bulk import BulkWriter, IdBlock
 from diplomaregister.demo.organisations import create_organisations
 from diplomaregister.demo.persons import WRITE_ORDER, Context, NamePool, add_person
 from diplomaregister.demo.services import demo_persons, generate
+from diplomaregister.register.decide import as_input
 from diplomaregister.register.models import (
     Diploma,
     DiplomaStatus,
@@ -26,7 +27,6 @@ from diplomaregister.register.models import (
     PersonVersion,
 )
 from diplomaregister.register.selectors import diploma_state, diplomas_of_person
-from diplomaregister.register.services import _as_input
 from diplomaregister.register.validation import validate_diploma
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def test_every_generated_document_passes_register_validation(fixed_clock):
     versions = DiplomaVersion.objects.select_related("diploma__organisation", "programme")
     checked = 0
     for version in versions.prefetch_related("grades"):
-        data = _as_input(version)
+        data = as_input(version, version.diploma.record_key)
         recorded = version.recorded_at.date()
         problems = validate_diploma(data, version.diploma.organisation, recorded)
         assert problems == [], (version.kind, version.sector, problems)

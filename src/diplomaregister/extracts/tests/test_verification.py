@@ -204,13 +204,11 @@ def test_holder_shown_is_the_registers_current_identity(holder, clock):
     person, vo, _ = holder
     pdf = make_extract(person).pdf_bytes
     clock.shift(dt.timedelta(days=2))
-    services.upsert_person(
-        PersonDataFactory(
-            pgn=person.pgn, family_name="Jansen-de Vries", given_names="Anna Maria",
-            gender="V", birth_date=dt.date(2001, 5, 17),
-        ),
-        recorded_at=timezone.now(),
-    )  # fmt: skip
+    from diplomaregister.register import brp
+
+    applied = brp.apply({"bsn": person.pgn, "kind": "name", "family_name": "Jansen-de Vries",
+                         "given_names": "Anna Maria", "valid_from": "2024-03-06"})  # fmt: skip
+    assert applied.outcome == "applied", applied.violations
     result = verification.verify_file(pdf)
     assert result.holder_name == "Anna Maria Jansen-de Vries"
     assert result.holder_birth_date == dt.date(2001, 5, 17)
