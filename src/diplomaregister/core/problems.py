@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -98,6 +100,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             invalid_params=_drf_params(exc.detail),
             instance=instance,
         )
+    if isinstance(exc, RequestDataTooBig):
+        return problem(413, "The request body is too large.",
+                       f"At most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MiB; send "
+                       "at most 10 000 records per delivery or upload a file.", code="too_large",
+                       instance=instance)  # fmt: skip
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)

@@ -24,8 +24,10 @@ from diplomaregister.levering.serializers import (
     DeliveryRecordSerializer,
     DeliveryRequestSerializer,
     DeliverySerializer,
+    EnrolmentSerializer,
     FileUploadSerializer,
     RecordSerializer,
+    ResultSerializer,
     TermReportSerializer,
     WithdrawalSerializer,
 )
@@ -120,6 +122,43 @@ class DiplomaView(APIView):
         return idempotent(request, lambda: _single(request, dict(request.data)))
 
 
+class FactView(APIView):
+    """Art. 18: one inschrijving or resultaat, through the same pipeline as documents."""
+
+    permission_classes = DELIVER
+    record_type = "enrolment"
+
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):
+            return problem(400, "Send one JSON object.", code="validation")
+        if not _own_organisation(request, str(request.data.get("organisation") or "")):
+            return _foreign(request)
+        raw = {**dict(request.data), "type": self.record_type}
+        return idempotent(request, lambda: _single(request, raw))
+
+
+class EnrolmentView(FactView):
+    record_type = "enrolment"
+
+    @extend_schema(operation_id="inschrijving_deliver", request=EnrolmentSerializer,
+                   responses={201: DeliveryRecordSerializer, 200: DeliveryRecordSerializer},
+                   parameters=[IDEMPOTENCY])  # fmt: skip
+    def post(self, request: Request) -> Response:
+        """Create or correct one enrolment (inschrijving, art. 5 and 18)."""
+        return super().post(request)
+
+
+class ResultView(FactView):
+    record_type = "result"
+
+    @extend_schema(operation_id="resultaat_deliver", request=ResultSerializer,
+                   responses={201: DeliveryRecordSerializer, 200: DeliveryRecordSerializer},
+                   parameters=[IDEMPOTENCY])  # fmt: skip
+    def post(self, request: Request) -> Response:
+        """Create or correct one result (resultaat, art. 7 and 18)."""
+        return super().post(request)
+
+
 class WithdrawalView(APIView):
     permission_classes = DELIVER
 
@@ -172,6 +211,10 @@ class FileUploadView(APIView):
                     out.write(block)
             delivery = pipeline.start(_org(request), channel="upload", client=_client(request),
                                       file_name=upload.name or "", file_sha256=digest.hexdigest())  # fmt: skip
+            try:
+                files.check_header(path, fmt)
+            except files.FileFormatError as exc:
+                return problem(400, str(exc), code="file_format")
             if delivery.status != "done":
                 with path.open("rb") as stream:
                     delivery = pipeline.run(delivery, files.read_records(stream, fmt))
@@ -190,5 +233,11 @@ class TermReportView(APIView):
         if "supervisor" not in _client(request).roles:
             organisation = _org(request).code
         year_text = request.query_params.get("jaar")
-        year = int(year_text) if year_text and year_text.isdigit() else None
+        year = None
+        if year_text:
+            if not (year_text.isdigit() and 1996 <= int(year_text) <= 2100):
+                return problem(400, "jaar is a year from 1996 to 2100.", code="validation",
+                               invalid_params=[{"name": "jaar", "code": "range",
+                                                "reason": "A year from 1996 to 2100."}])  # fmt: skip
+            year = int(year_text)
         return Response([r.as_dict() for r in term_report(organisation, year)])

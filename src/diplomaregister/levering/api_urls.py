@@ -1,6 +1,6 @@
 from django.urls import path
 
-from diplomaregister.levering import api
+from diplomaregister.levering import api, brp_api
 
 urlpatterns = [
     path("leveringen", api.DeliveryListView.as_view(), name="levering-list"),
@@ -10,6 +10,9 @@ urlpatterns = [
         "leveringen/<int:pk>/terugkoppeling", api.FeedbackView.as_view(), name="levering-feedback"
     ),
     path("diplomas", api.DiplomaView.as_view(), name="diploma-deliver"),
+    path("inschrijvingen", api.EnrolmentView.as_view(), name="inschrijving-deliver"),
+    path("resultaten", api.ResultView.as_view(), name="resultaat-deliver"),
+    path("brp/mutaties", brp_api.MutationsView.as_view(), name="brp-mutaties"),
     path(
         "diplomas/<str:record_key>/intrekking",
         api.WithdrawalView.as_view(),

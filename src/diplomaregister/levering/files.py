@@ -3,9 +3,9 @@ read as a stream: constant memory whatever the size."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
-import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,15 +29,47 @@ def file_format(name: str) -> str:
     raise ValueError("Use a .csv or .jsonl file.")
 
 
+MAX_LINE = 128 * 1024  # bytes; a longer line is reported and skipped
+
+
+def _lines(stream: IO[bytes]) -> Iterator[tuple[int, str | None, str]]:
+    """(line number, text or None, error): invalid UTF-8 and over-long lines are reported per line
+    and the rest of the file is still read."""
+    number = 0
+    while raw := stream.readline(MAX_LINE + 1):
+        number += 1
+        if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
+            while (more := stream.readline(MAX_LINE)) and not more.endswith(b"\n"):
+                pass
+            yield number, None, f"line {number} is longer than {MAX_LINE} bytes"
+            continue
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            yield number, raw.decode("utf-8"), ""
+        except UnicodeDecodeError:
+            yield number, None, f"line {number} is not valid UTF-8"
+
+
+class FileFormatError(ValueError):
+    """The file as a whole cannot be read (e.g. its CSV header)."""
+
+
 def read_records(stream: IO[bytes], fmt: str) -> Iterator[dict[str, Any]]:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    """One record per line. A line that cannot be read becomes ``{"_error": ...}`` (the pipeline
+    rejects it with that reason) and does not stop the file."""
+    lines = _lines(stream)
     if fmt == "jsonl":
-        for number, line in enumerate(text, start=1):
-            if not line.strip():
+        for number, text, error in lines:
+            if error:
+                yield {"_error": error}
+                continue
+            assert text is not None
+            if not text.strip():
                 continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
+                record = json.loads(text)
+            except (json.JSONDecodeError, RecursionError):
                 record = {"_error": f"line {number} is not valid JSON"}
             yield (
                 record
@@ -45,12 +77,40 @@ def read_records(stream: IO[bytes], fmt: str) -> Iterator[dict[str, Any]]:
                 else {"_error": f"line {number} is not an object"}
             )
         return
-    first = text.readline()
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    header = next(csv.reader([first], delimiter=delimiter))
-    for row in csv.reader(text, delimiter=delimiter):
-        if row:
-            yield dict(zip(header, row, strict=False))
+    first = next(lines, None)
+    if first is None:
+        return
+    if first[2] or first[1] is None:
+        raise FileFormatError(f"The CSV header cannot be read: {first[2]}.")
+    delimiter = ";" if first[1].count(";") > first[1].count(",") else ","
+    header = next(csv.reader([first[1]], delimiter=delimiter, strict=True))
+    if len(set(header)) != len(header):
+        raise FileFormatError("The CSV header names a column twice.")
+    for number, text, error in lines:
+        if error:
+            yield {"_error": error}
+            continue
+        assert text is not None
+        if not text.strip():
+            continue
+        try:
+            row = next(csv.reader([text], delimiter=delimiter, strict=True))
+        except csv.Error:
+            yield {"_error": f"line {number} has broken quoting (one record per line)"}
+            continue
+        if len(row) > len(header):
+            yield {"_error": f"line {number} has more columns than the header"}
+            continue
+        yield dict(zip(header, row, strict=False))
+
+
+def check_header(path: Path, fmt: str) -> None:
+    """Raise FileFormatError when a CSV file's header cannot be read (before anything is stored)."""
+    if fmt != "csv":
+        return
+    with path.open("rb") as stream:
+        records = read_records(stream, fmt)
+        next(records, None)
 
 
 def count_lines(path: Path) -> int:

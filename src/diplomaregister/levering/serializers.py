@@ -17,6 +17,7 @@ class DeliverySerializer(serializers.ModelSerializer):
             "file_name",
             "received_at",
             "finished_at",
+            "failure",
             "aantallen",
         ]
 
@@ -24,7 +25,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 class DeliveryRecordSerializer(serializers.ModelSerializer):
     class Meta:
         model = DeliveryRecord
-        fields = ["id", "index", "record_key", "outcome", "violations"]
+        fields = ["id", "index", "record_key", "outcome", "violations", "warnings"]
 
 
 class DeliveryRequestSerializer(serializers.Serializer):
@@ -48,6 +49,41 @@ class RecordSerializer(serializers.Serializer):
     sector = serializers.CharField(required=False, allow_blank=True)
     programme_code = serializers.CharField(required=False, allow_blank=True)
     grades = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class _PersonFields(serializers.Serializer):
+    record_key = serializers.CharField(max_length=64)
+    pgn = serializers.CharField()
+    family_name = serializers.CharField()
+    given_names = serializers.CharField(required=False, allow_blank=True)
+    gender = serializers.CharField(required=False)
+    birth_date = serializers.DateField()
+
+
+class EnrolmentSerializer(_PersonFields):
+    """An inschrijving (art. 5 lid 1: instelling, datum in- en uitschrijving; art. 6 opleiding)."""
+
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True)
+    end_reason = serializers.CharField(required=False, allow_blank=True)
+    enrolment_form = serializers.CharField(required=False, allow_blank=True)
+    prior_education = serializers.CharField(required=False, allow_blank=True)
+    programme_code = serializers.CharField(required=False, allow_blank=True)
+    programme_form = serializers.CharField(required=False, allow_blank=True)
+    programme_phase = serializers.CharField(required=False, allow_blank=True)
+    vo_leerweg = serializers.CharField(required=False, allow_blank=True)
+
+
+class ResultSerializer(_PersonFields):
+    """A resultaat (art. 7): subject grades, an exam outcome, a certificate."""
+
+    result_type = serializers.CharField()
+    result_date = serializers.DateField()
+    subject_code = serializers.CharField(required=False, allow_blank=True)
+    school_exam_grade = serializers.DecimalField(max_digits=3, decimal_places=1, required=False)
+    central_exam_grade = serializers.DecimalField(max_digits=3, decimal_places=1, required=False)
+    final_grade = serializers.DecimalField(max_digits=3, decimal_places=1, required=False)
+    outcome = serializers.CharField(required=False, allow_blank=True)
 
 
 class WithdrawalSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from typing import Any, cast
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -104,8 +105,20 @@ class DisclosureLogView(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         params = self.request.query_params
-        since, until = params.get("vanaf"), params.get("tot")
         return entries(
             basis=params.get("basis"), recipient=params.get("ontvanger"), outcome=params.get("uitkomst"),
-            since=parse_datetime(since) if since else None, until=parse_datetime(until) if until else None,
+            since=_moment(params, "vanaf"), until=_moment(params, "tot"),
         )  # fmt: skip
+
+
+def _moment(params: Any, name: str) -> dt.datetime | None:
+    text = params.get(name)
+    if not text:
+        return None
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValidationError({name: ["Use an ISO date-time, e.g. 2025-01-31T00:00:00Z."]})
+    return moment

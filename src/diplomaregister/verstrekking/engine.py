@@ -112,9 +112,10 @@ def number_of(subject: str | Person) -> str:
 
 
 def _person(subject: str | Person, number: str) -> Person | None:
-    if isinstance(subject, Person):
-        return subject
-    return Person.objects.filter(pgn=number).first()
+    """The person, following a merge (an onderwijsnummer that received a BSN)."""
+    person = subject if isinstance(subject, Person) else (
+        Person.objects.select_related("merged_into").filter(pgn=number).first())  # fmt: skip
+    return person.merged_into if person is not None and person.merged_into_id else person
 
 
 def _refuse(requester: Requester, code: str, number: str, channel: str, trace: str,

@@ -8,7 +8,6 @@ from collections import Counter
 from io import StringIO
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.db import connection
 
@@ -29,14 +28,9 @@ from diplomaregister.register.models import (
 from diplomaregister.register.selectors import diploma_state, diplomas_of_person
 from diplomaregister.register.validation import validate_diploma
 
+from .conftest import FIXED
+
 pytestmark = pytest.mark.django_db
-FIXED = dt.datetime(2026, 11, 2, 12, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def fixed_clock():
-    with time_machine.travel(FIXED, tick=False):
-        yield
 
 
 def _fingerprint() -> list[tuple]:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0003_identity_sources'),
+        ('organisations', '0002_apiclient'),
         ('register', '0004_withdrawal_code'),
     ]
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from diplomaregister.demo.channels import through_channels
 from diplomaregister.demo.services import generate, showcase
 from diplomaregister.register.models import Person
 
@@ -21,6 +22,8 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="do nothing when the register holds persons"
         )
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument("--no-channels", action="store_true",
+                            help="skip the sample delivered through the pipeline, BRP and merge")  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Person.objects.exists():
@@ -36,6 +39,12 @@ class Command(BaseCommand):
             f"Generated {summary.persons} persons with {summary.documents} documents "
             f"({', '.join(f'{k} {v}' for k, v in sorted(summary.rows.items()))})."
         )
+        if not options["no_channels"]:
+            channels = through_channels(options["seed"])
+            self.stdout.write(
+                f"Through the channels: {channels.facts} enrolments and results delivered, "
+                f"{channels.mutations} BRP mutations, {channels.merged} onderwijsnummer merged."
+            )
         self.stdout.write(
             "Demo persons (log in with the DigiD mock at /mijn/ with one of these BSNs):"
         )

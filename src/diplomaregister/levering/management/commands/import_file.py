@@ -37,6 +37,10 @@ class Command(BaseCommand):
             fmt = files.file_format(path.name)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        try:
+            files.check_header(path, fmt)
+        except files.FileFormatError as exc:
+            raise CommandError(f"{path.name}: {exc}") from exc
         delivery = pipeline.start(organisation, channel="file", file_name=path.name,
                                   file_sha256=files.sha256_of(path))  # fmt: skip
         if delivery.status == "done":
@@ -58,6 +62,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"delivery {delivery.pk}: " + ", ".join(f"{k} {v}" for k, v in delivery.counts.items())
         )
+        if delivery.status == "failed":
+            raise CommandError(f"delivery {delivery.pk} stopped: {delivery.failure}")
         if options["report"]:
             self._report(delivery.pk, Path(options["report"]), header=fmt == "csv")
 
