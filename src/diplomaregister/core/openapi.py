@@ -1,6 +1,8 @@
 """drf-spectacular post-processing: what the Dutch API Design Rules ask of every operation
 (standards/api-design-rules-linter.yaml), applied once here instead of on each view:
-an ``API-Version`` header on every success response, a problem+json 400 on every operation."""
+an ``API-Version`` header on every success response, a problem+json 400 on every operation, and
+the statuses every operation can answer (401, 403, 429; 404 with a path parameter; 413 and 422 for
+writes) with problem+json bodies, so no status the API returns is undocumented."""
 
 from __future__ import annotations
 
@@ -53,6 +55,21 @@ def _fix_examples(node: Any) -> None:
             _fix_examples(value)
 
 
+_STATUSES = {
+    "401": "No or an invalid, expired or revoked token (problem details).",
+    "403": "The token's role does not allow this, or nothing may be disclosed (problem details).",
+    "404": "Not found, or not yours (problem details).",
+    "413": "The request body is too large (problem details).",
+    "422": "The record breaks one or more rules (problem details).",
+    "429": "Too many requests; see Retry-After (problem details).",
+}
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}  # fmt: skip
+
+
 def postprocess(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
@@ -67,12 +84,18 @@ def postprocess(
             "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
         },
     }
-    for operations in result.get("paths", {}).values():
-        for operation in operations.values():
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             responses = operation["responses"]
             responses.setdefault("400", bad_request)
+            for code, text in _STATUSES.items():
+                if code == "404" and "{" not in path:
+                    continue
+                if code in ("413", "422") and method not in ("post", "put", "patch"):
+                    continue
+                responses.setdefault(code, _problem(text))
             for code, response in responses.items():
                 if str(code)[0] in "23":
                     response.setdefault("headers", {})["API-Version"] = header
