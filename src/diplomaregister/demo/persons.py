@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,10 @@ from diplomaregister.demo import reference as ref
 from diplomaregister.demo.bulk import BulkWriter, IdBlock
 from diplomaregister.demo.organisations import OrgPool
 from diplomaregister.law.loaders import document_kinds, legal_terms
+from diplomaregister.register import decide
+from diplomaregister.register.inputs import DiplomaData, GradeData
 from diplomaregister.register.models import (
+    Change,
     Diploma,
     DiplomaGrade,
     DiplomaVersion,
@@ -298,6 +301,9 @@ def add_person(index: int, ctx: Context) -> int:
     return len(received)
 
 
+_DEMO: Any = None  # documents carry their sector, so the decision needs no organisation
+
+
 def _add_document(
     rng: random.Random,
     ctx: Context,
@@ -314,39 +320,46 @@ def _add_document(
     w.add(Diploma, id=diploma_id, person_id=person_id, organisation_id=org_id, record_key=record_key,
           created_at=recorded)  # fmt: skip
     programme_id = ctx.orgs.programmes[doc.programme] if doc.programme else None
-    base = dict(diploma_id=diploma_id, person_id=person_id, kind=doc.kind, sector=doc.sector,
-                date_of_issue=doc.issued, programme_id=programme_id, valid_from=doc.issued, **doc.values)  # fmt: skip
-    versions = [dict(base, version=1, recorded_at=recorded, change="new", grades=doc.grades)]
+    # The rows come from the register's own decision step (register/decide.py), as for a delivery.
+    data = DiplomaData(record_key=record_key, kind=doc.kind, date_of_issue=doc.issued, sector=doc.sector,
+                       programme_code=doc.programme[1] if doc.programme else "",
+                       grades=[GradeData(*g) for g in doc.grades], **doc.values)  # fmt: skip
+    first, grades = decide.version_row(data, _DEMO, number=1, change=Change.NEW, valid_from=doc.issued,
+                                       recorded_at=recorded, source="demo")  # fmt: skip
+    versions = [(first, grades)]
     if rng.random() < ref.CORRECTION_SHARE:
-        fixed = dict(versions[0], version=2, change="correction",
-                     recorded_at=recorded + dt.timedelta(days=rng.randint(3, 120)))  # fmt: skip
+        fixed = data
         if doc.grades:  # a grade corrected on the cijferlijst
-            code, name, school, exam, final = doc.grades[-1]
-            fixed["grades"] = doc.grades[:-1] + [
-                (code, name, school, exam, min(Decimal(10), final + 1))
-            ]
+            last = data.grades[-1]
+            better = min(Decimal(10), (last.final_grade or Decimal(5)) + 1)
+            fixed = replace(data, grades=[*data.grades[:-1], replace(last, final_grade=better)])
         elif "exam_date" in doc.values:
-            fixed["exam_date"] = doc.values["exam_date"] - dt.timedelta(days=1)
+            fixed = replace(data, exam_date=doc.values["exam_date"] - dt.timedelta(days=1))
         else:
-            fixed["date_of_issue"] = fixed["valid_from"] = doc.issued - dt.timedelta(days=1)
-        versions.append(fixed)
+            fixed = replace(data, date_of_issue=doc.issued - dt.timedelta(days=1))
+        assert fixed.date_of_issue is not None
+        versions.append(decide.version_row(
+            fixed, _DEMO, number=2, change=Change.CORRECTION,
+            valid_from=min(doc.issued, fixed.date_of_issue),
+            recorded_at=recorded + dt.timedelta(days=rng.randint(3, 120)), source="demo"))  # fmt: skip
     if rng.random() < ref.WITHDRAWAL_SHARE:
         effective = doc.issued + dt.timedelta(days=rng.randint(30, 400))
         known = dt.datetime.combine(effective, dt.time(10), tzinfo=dt.UTC)
-        if known > versions[-1]["recorded_at"]:
-            versions.append(dict(versions[-1], version=len(versions) + 1, change="withdrawal",
-                                 status="withdrawn", valid_from=effective, recorded_at=known,
-                                 withdrawal_reason="Diploma ingetrokken door de instelling (fraude)"))  # fmt: skip
-    for version in versions:
-        if version["recorded_at"] > ctx.now:
+        columns, grades = versions[-1]
+        if known > columns["recorded_at"]:
+            versions.append((decide.withdrawal_row(
+                columns, number=len(versions) + 1, effective_date=effective,
+                reason="Diploma ingetrokken door de instelling (fraude)", code="fraud",
+                recorded_at=known, source="demo"), grades))  # fmt: skip
+    for columns, grades in versions:
+        if columns["recorded_at"] > ctx.now:
             break
-        grades = version.pop("grades")
         version_id = ids.take(DiplomaVersion)
-        w.add(DiplomaVersion, id=version_id, source="demo", **version)
-        for code, name, school, exam, final in grades:
-            w.add(DiplomaGrade, id=ids.take(DiplomaGrade), diploma_version_id=version_id, person_id=person_id,
-                  subject_code=code, subject_name=name, school_exam_grade=school,
-                  central_exam_grade=exam, final_grade=final)  # fmt: skip
+        w.add(DiplomaVersion, id=version_id, diploma_id=diploma_id, person_id=person_id,
+              programme_id=programme_id, **columns)  # fmt: skip
+        for grade in grades:
+            w.add(DiplomaGrade, id=ids.take(DiplomaGrade), diploma_version_id=version_id,
+                  person_id=person_id, **grade)  # fmt: skip
     if doc.years:
         _add_enrolment(rng, ctx, person_id, org_id, record_key, doc, programme_id)
 

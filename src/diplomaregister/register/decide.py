@@ -119,6 +119,14 @@ def version_row(data: DiplomaData, organisation: Organisation, *, number: int, c
     return version, grades
 
 
+def withdrawal_row(columns: dict[str, Any], *, number: int, effective_date: dt.date, reason: str,
+                   code: str, recorded_at: dt.datetime, source: str) -> dict[str, Any]:  # fmt: skip
+    """Intrekking: the columns of the version in force on the effective date, withdrawn from then."""
+    return {**columns, "version": number, "valid_from": effective_date, "valid_to": None,
+            "recorded_at": recorded_at, "change": Change.WITHDRAWAL, "source": source,
+            "status": DiplomaStatus.WITHDRAWN, "withdrawal_reason": reason, "withdrawal_code": code}  # fmt: skip
+
+
 def as_input(version: DiplomaVersion, record_key: str) -> DiplomaData:
     """The delivered form of a stored version, to compare with a new delivery."""
     return DiplomaData(

@@ -158,24 +158,17 @@ def withdraw_diploma(
                 )
             ]
         )
-    grades = list(current.grades.all())
-    current.pk = None
-    current._state.adding = True
-    current.version = latest.version + 1
-    current.valid_from = effective_date
-    current.valid_to = None
-    current.recorded_at = recorded_at
-    current.change = Change.WITHDRAWAL
-    current.source = source
-    current.status = DiplomaStatus.WITHDRAWN
-    current.withdrawal_reason = reason
-    current.withdrawal_code = code
-    current.save(force_insert=True)
-    for grade in grades:
-        grade.pk = None
-        grade.diploma_version = current
-    DiplomaGrade.objects.bulk_create(grades)
-    return current
+    columns = {f.name: getattr(current, f.attname) for f in DiplomaVersion._meta.concrete_fields
+               if f.name not in ("id", "diploma", "person")}  # fmt: skip
+    row = decide.withdrawal_row(columns, number=latest.version + 1, effective_date=effective_date,
+                                reason=reason, code=code, recorded_at=recorded_at, source=source)  # fmt: skip
+    grades = [{f: getattr(g, f) for f in ("subject_code", "subject_name", "school_exam_grade",
+               "central_exam_grade", "final_grade")} for g in current.grades.all()]  # fmt: skip
+    row["programme"] = current.programme
+    row.pop("programme_id", None)
+    return write_version(
+        diploma, {k: v for k, v in row.items() if k != "programme"}, grades, row["programme"]
+    )
 
 
 @transaction.atomic
