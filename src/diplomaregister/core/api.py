@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination
 
 
@@ -30,3 +32,10 @@ class IdCursorPagination(CursorPagination):
     page_size_query_param = "pageSize"
     max_page_size = 1000
     cursor_query_param = "cursor"
+
+    def decode_cursor(self, request: Any) -> Any:
+        """A malformed cursor is a bad request (400 with the parameter named), not a 404."""
+        try:
+            return super().decode_cursor(request)
+        except NotFound as exc:
+            raise ValidationError({self.cursor_query_param: ["Invalid cursor."]}) from exc

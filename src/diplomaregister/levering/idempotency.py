@@ -58,6 +58,8 @@ def _replay(stored: IdempotencyKey, digest: str) -> Response:
     if stored.request_hash != digest:
         return problem(422, "Idempotency-Key reused for another request.",
                        "Use a new key for a different request.", code="idempotency")  # fmt: skip
-    response = Response(stored.body, status=stored.status_code)
+    problem_body = stored.status_code >= 400
+    response = Response(stored.body, status=stored.status_code,
+                        content_type="application/problem+json" if problem_body else None)  # fmt: skip
     response["Idempotent-Replayed"] = "true"
     return response
