@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -205,10 +206,13 @@ def run(
     try:
         delivery = _run_chunks(delivery, records, chunk_size, on_progress, source)
     except Exception as exc:
-        logger.exception("delivery %s failed at record %s", delivery.pk, delivery.next_index)
+        committed = Delivery.objects.values_list("next_index", flat=True).get(pk=delivery.pk)
+        # the traceback's frames, not the exception's text: a database message can quote values
+        logger.error("delivery %s failed at record %s: %s\n%s", delivery.pk, committed,
+                     type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__)))  # fmt: skip
         Delivery.objects.filter(pk=delivery.pk).update(
             status="failed", finished_at=clock.now(),
-            failure=f"{type(exc).__name__} at record {delivery.next_index}; re-run to resume"[:200],
+            failure=f"{type(exc).__name__} at record {committed}; re-run to resume"[:200],
         )  # fmt: skip
         delivery.refresh_from_db()
         return delivery

@@ -194,7 +194,7 @@ HO = {"sector": "WO", "programme_code": "56001", "ho_exam_type": "afsluitend", "
 ])  # fmt: skip
 def test_document_kinds_follow_article_16(clock, org_kind, changes, rule):
     org = OrganisationFactory(kind=org_kind, bekostigd=True)
-    record = vo_record(8, **HO, **changes)
+    record = vo_record(8, **{**HO, **changes})
     response = _client(org).post("/api/v1/diplomas", record, format="json")
     if rule is None:
         assert response.status_code == 201, response.json()
