@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 APP := $(BIN)/diplomaregister
 STAMP := $(VENV)/.stamp-install
+# `make run` serves here; override with the environment or the command line: PORT=8001 make run
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_PERSONS ?= 2000
 PYTHON_FOR_VENV := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 
 .PHONY: help venv run test bench lint format openapi clean distclean
@@ -22,10 +26,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -e '.[dev]'
 	@touch $@
 
-run: venv ## migrate, load demo data (first time) and serve on http://0.0.0.0:8000
-	$(APP) migrate --noinput
-	$(APP) generate_demo --persons 2000 --seed 1 --if-empty
-	$(APP) runserver 0.0.0.0:8000
+run: venv ## create var/, migrate, load demo data (first time), serve on HOST:PORT (127.0.0.1:8000)
+	@VENV='$(VENV)' HOST='$(HOST)' PORT='$(PORT)' DEMO_PERSONS='$(DEMO_PERSONS)' bash scripts/run.sh
 
 test: venv ## the full check suite (lint, types, migrations, OpenAPI, pytest on SQLite and PostgreSQL)
 	bash scripts/test.sh

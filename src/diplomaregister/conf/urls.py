@@ -14,3 +14,9 @@ urlpatterns = [
     *optional_include("instelling/", "diplomaregister.portal_institution.urls"),
     *optional_include("", "diplomaregister.auth_urls"),
 ]
+
+# Styled, translated error pages (core/templates/<status>.html); problem details under /api/.
+handler400 = "diplomaregister.core.views.bad_request"
+handler403 = "diplomaregister.core.views.permission_denied"
+handler404 = "diplomaregister.core.views.page_not_found"
+handler500 = "diplomaregister.core.views.server_error"

@@ -1,7 +1,11 @@
+from __future__ import annotations
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Portals register themselves here by URL name; the landing page links only to those that exist.
@@ -28,3 +32,67 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# Error pages (conf/urls.py handler400/403/404/500; templates/<status>.html, styled like every page
+# and translated). API paths get RFC 9457 problem details instead of HTML. The 500 page renders
+# without the request's context processors, the session or the database: it must work when they
+# are what failed. The CSRF failure page is templates/403_csrf.html, found by Django's own
+# csrf_failure view.
+ERROR_TITLES = {
+    400: _("Bad request"),
+    403: _("Access denied"),
+    404: _("Page not found"),
+    429: _("Too many requests"),
+    500: _("Something went wrong"),
+}
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def _problem(status: int) -> JsonResponse:
+    return JsonResponse(
+        {
+            "type": f"https://diplomaregister.example/problems/{status}",
+            "title": gettext(str(ERROR_TITLES[status])),
+            "status": status,
+        },
+        status=status,
+        content_type="application/problem+json",
+    )
+
+
+def _error_page(
+    request: HttpRequest, status: int, context: dict[str, object] | None = None
+) -> HttpResponse:
+    if _is_api(request):
+        return _problem(status)
+    return render(request, f"{status}.html", context or {}, status=status)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error_page(request, 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return _problem(500)
+    return HttpResponse(loader.get_template("500.html").render({}), status=500)
+
+
+def too_many_requests(request: HttpRequest, retry_after: int | None = None) -> HttpResponse:
+    """The styled 429 page with ``Retry-After`` (rate limits of the public pages)."""
+    response = _error_page(request, 429, {"retry_after": retry_after})
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -111,5 +111,8 @@ def by_code(request: HttpRequest, code: str) -> HttpResponse:
     if limited:
         return limited
     response = _result(request, verify_code(code, channel="web"))
-    response["Referrer-Policy"] = "no-referrer"  # the code is in the URL
+    # The code is in the URL: no referrer to other sites. Not ``no-referrer``, which makes browsers
+    # send ``Origin: null`` with the page's own "verify another extract" forms, which the CSRF
+    # check then refuses; ``same-origin`` sends the site's own origin to itself only.
+    response["Referrer-Policy"] = "same-origin"
     return response

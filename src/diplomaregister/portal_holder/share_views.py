@@ -1,4 +1,10 @@
-"""The public page behind a share link: no login, rate limited, never cached, no referrer."""
+"""The public page behind a share link: no login, rate limited, never cached, and the token URL
+never sent to another site.
+
+``Referrer-Policy: same-origin``, not ``no-referrer``: with ``no-referrer`` browsers send
+``Origin: null`` on the page's own forms (download the extract, switch language) and Django's CSRF
+check refuses them. ``same-origin`` still sends no referrer at all to any other origin.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from diplomaregister.core.views import too_many_requests
 from diplomaregister.extracts.ratelimit import allow
 from diplomaregister.extracts.selectors import pdf_response
 from diplomaregister.extracts.services import make_extract
@@ -31,9 +38,13 @@ def _viewer(link: ShareLink) -> Requester:
     return Requester(kind="public", label=f"deellink {link.short_id}")
 
 
+# The token is in the URL: no referrer to other sites, the full URL to the site's own forms.
+REFERRER_POLICY = "same-origin"
+
+
 def _gone(request: HttpRequest) -> HttpResponse:
     response = render(request, "portal_holder/share_gone.html", status=404)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = REFERRER_POLICY
     return response
 
 
@@ -41,8 +52,8 @@ def _limited(request: HttpRequest) -> HttpResponse | None:
     allowed, retry = allow(request, "share", settings.SHARE_LINK_RATE)
     if allowed:
         return None
-    response = render(request, "portal_holder/share_gone.html", {"limited": True}, status=429)
-    response["Retry-After"] = str(retry)
+    response = too_many_requests(request, retry)
+    response["Referrer-Policy"] = REFERRER_POLICY
     return response
 
 
@@ -66,7 +77,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
         {"subject": disclosure.subject, "records": [labelled(r) for r in disclosure.records],
          "link": link, "token": token},
     )  # fmt: skip
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = REFERRER_POLICY
     return response
 
 

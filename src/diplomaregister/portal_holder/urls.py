@@ -12,4 +12,6 @@ urlpatterns = [
     path("inzage-log/", views.disclosure_log, name="disclosure_log"),
     path("delen/", views.shares, name="shares"),
     path("delen/<str:short_id>/intrekken/", views.revoke_share, name="revoke_share"),
+    path("uitloggen/", views.logout_view(), name="logout"),
+    path("uitgelogd/", views.logged_out, name="logged_out"),
 ]

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -216,6 +218,24 @@ def shares(request: HttpRequest, pgn: str) -> HttpResponse:
     return render(
         request, "portal_holder/shares.html", {"form": form, "links": links, "created": created}
     )
+
+
+def logout_view() -> View:
+    """Log out of Mijn diploma's (POST): DigiD's logout (the mock's, or SAML single logout in
+    production), then the portal's logged-out page rather than the admin's."""
+    next_page = reverse_lazy("holder_portal:logged_out")
+    if settings.DIGID_MOCK:
+        from digid_eherkenning.mock.views.digid import DigiDLogoutMockView
+
+        return DigiDLogoutMockView.as_view(next_page=next_page)
+    from digid_eherkenning.views.digid import DigiDLogoutView
+
+    return DigiDLogoutView.as_view(next_page=next_page)
+
+
+@never_cache
+def logged_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal_holder/logged_out.html")
 
 
 @require_POST

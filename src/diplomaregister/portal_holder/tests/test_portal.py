@@ -72,7 +72,7 @@ def test_share_link_lifecycle_is_logged_for_the_holder(
     shared = stranger.get(path)
     assert shared.status_code == 200 and "Stedelijk Gymnasium" in shared.content.decode()
     assert "Universiteit Testdam" not in shared.content.decode()  # not chosen
-    assert shared["Referrer-Policy"] == "no-referrer"
+    assert shared["Referrer-Policy"] == "same-origin"  # not no-referrer: that breaks the form
     pdf = stranger.post(f"{path}uittreksel/", {"lang": "nl"})
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
@@ -115,8 +115,14 @@ def test_unknown_bsn_sees_a_plain_page(client, db, clock):
     assert "The register holds no diplomas for you." in english
 
 
-def test_logout(logged_in):
-    logged_in.post("/digid/logout/")
+def test_logout_lands_on_the_portal(logged_in):
+    assert 'action="/mijn/uitloggen/"' in logged_in.get("/mijn/").content.decode()
+    response = logged_in.post("/mijn/uitloggen/")
+    assert response.status_code == 302 and response["Location"] == "/mijn/uitgelogd/"
+    page = logged_in.get("/mijn/uitgelogd/")
+    assert (
+        page.status_code == 200 and "U bent uitgelogd bij Mijn diploma's." in page.content.decode()
+    )
     assert logged_in.get("/mijn/").status_code == 302
 
 
