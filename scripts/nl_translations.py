@@ -126,11 +126,40 @@ NL = {
     "Legal basis": "Grondslag",
     "No documents can be shown for this person under this legal basis.": "Onder deze grondslag kunnen voor deze persoon geen diploma's worden getoond.",
     "Answer to the holder": "Antwoord aan de diplomahouder",
+    # Error pages (core/templates/<status>.html, 403_csrf.html) and the holder's logout
+    "Bad request": "Ongeldig verzoek",
+    "Access denied": "Geen toegang",
+    "Page not found": "Pagina niet gevonden",
+    "Something went wrong": "Er ging iets mis",
+    "Error 400": "Foutcode 400",
+    "Error 403": "Foutcode 403",
+    "Error 404": "Foutcode 404",
+    "Error 429": "Foutcode 429",
+    "Error 500": "Foutcode 500",
+    "The register could not understand this request. Check the address, or go back and try again.": "Het register kon dit verzoek niet begrijpen. Controleer het adres, of ga terug en probeer het opnieuw.",
+    "You may not see this page. If you were logged in, your session may have ended: log in again.": "U mag deze pagina niet zien. Was u ingelogd, dan is uw sessie misschien verlopen: log opnieuw in.",
+    "This page does not exist (any more). Check the address, or start again from the home page.": "Deze pagina bestaat niet (meer). Controleer het adres, of begin opnieuw op de startpagina.",
+    "You made too many requests in a short time. Please try again in a minute.": "U heeft in korte tijd te veel verzoeken gedaan. Probeer het over een minuut opnieuw.",
+    "An error occurred in the register. Please try again in a few minutes.": "Er is een fout opgetreden in het register. Probeer het over een paar minuten opnieuw.",
+    "Go to the home page of the Diplomaregister": "Naar de startpagina van het Diplomaregister",
+    "The form could not be sent": "Het formulier kon niet worden verstuurd",
+    "For your security the register checks that a form was sent from its own page. That check failed: the page was open too long, or your browser blocks cookies or hides where the form came from.": "Voor uw veiligheid controleert het register of een formulier vanaf zijn eigen pagina is verstuurd. Die controle mislukte: de pagina stond te lang open, of uw browser blokkeert cookies of verbergt waar het formulier vandaan kwam.",
+    "Go back, reload the page and send the form again. If that does not help, allow cookies for this site.": "Ga terug, laad de pagina opnieuw en verstuur het formulier nog eens. Helpt dat niet, sta dan cookies toe voor deze site.",
+    "Logged out": "Uitgelogd",
+    "You are logged out of Mijn diploma's.": "U bent uitgelogd bij Mijn diploma's.",
+    "Log in again with DigiD": "Opnieuw inloggen met DigiD",
 }
 PLURALS = {
     ("You viewed your own data %(counter)s time.", "You viewed your own data %(counter)s times."): (
         "U heeft uw eigen gegevens %(counter)s keer bekeken.",
         "U heeft uw eigen gegevens %(counter)s keer bekeken.",
+    ),
+    (
+        "You made too many requests in a short time. Please try again in %(seconds)s second.",
+        "You made too many requests in a short time. Please try again in %(seconds)s seconds.",
+    ): (
+        "U heeft in korte tijd te veel verzoeken gedaan. Probeer het over %(seconds)s seconde opnieuw.",
+        "U heeft in korte tijd te veel verzoeken gedaan. Probeer het over %(seconds)s seconden opnieuw.",
     ),
 }
 
