@@ -10,12 +10,13 @@ from diplomaregister.logboek.models import LogEntry, SubjectManifest
 from diplomaregister.logboek.services import subject_ref
 
 
-def entries_for_subject(number: str) -> QuerySet[LogEntry]:
-    """Every disclosure of the data of the person with this persoonsgebonden nummer, newest first
-    ("Wie heeft mijn gegevens bekeken"): rows about them, and bulk exports that contained them."""
-    ref = subject_ref(number)
-    bulk = SubjectManifest.objects.filter(subject_ref=ref).values("entry_id")
-    return LogEntry.objects.filter(Q(subject_ref=ref) | Q(pk__in=bulk)).order_by("-seq")
+def entries_for_subject(*numbers: str) -> QuerySet[LogEntry]:
+    """Every disclosure of the data of the person known by these persoonsgebonden nummers (a BSN and
+    an onderwijsnummer merged into it), newest first ("Wie heeft mijn gegevens bekeken"): rows about
+    them, and bulk exports that contained them."""
+    refs = [subject_ref(number) for number in numbers]
+    bulk = SubjectManifest.objects.filter(subject_ref__in=refs).values("entry_id")
+    return LogEntry.objects.filter(Q(subject_ref__in=refs) | Q(pk__in=bulk)).order_by("-seq")
 
 
 def entries(

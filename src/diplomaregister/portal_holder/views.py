@@ -37,7 +37,13 @@ from diplomaregister.portal_institution.corrections import (
     submit_request,
 )
 from diplomaregister.register.models import Diploma
-from diplomaregister.verstrekking.engine import Disclosure, NotDisclosed, Requester, disclose
+from diplomaregister.verstrekking.engine import (
+    Disclosure,
+    NotDisclosed,
+    Requester,
+    disclose,
+    numbers_of,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -178,7 +184,7 @@ def extract(request: HttpRequest, pgn: str) -> HttpResponse:
 
 @holder_view
 def disclosure_log(request: HttpRequest, pgn: str) -> HttpResponse:
-    rows = list(entries_for_subject(pgn)[:500])
+    rows = list(entries_for_subject(*numbers_of(pgn))[:500])
     others = [r for r in rows if r.recipient_kind != "holder"]
     english = (get_language() or "nl").startswith("en")
     return render(

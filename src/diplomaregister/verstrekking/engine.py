@@ -111,6 +111,17 @@ def number_of(subject: str | Person) -> str:
         return text[:32]
 
 
+def numbers_of(subject: str) -> list[str]:
+    """Every persoonsgebonden nummer the person asked for is known by (a BSN and the onderwijsnummers
+    merged into it), for the holder's own log page; just the number when the register lacks it."""
+    number = number_of(subject)
+    person = _person(number, number)
+    if person is None:
+        return [number]
+    merged = Person.objects.filter(merged_into=person).values_list("pgn", flat=True)
+    return [person.pgn, *merged]
+
+
 def _person(subject: str | Person, number: str) -> Person | None:
     """The person, following a merge (an onderwijsnummer that received a BSN)."""
     person = subject if isinstance(subject, Person) else (

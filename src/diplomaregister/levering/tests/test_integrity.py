@@ -279,3 +279,21 @@ def test_query_parameters_are_validated(api, school):
     supervisor = _client(OrganisationFactory(kind="inspectie", brin=""), ("supervisor",))
     response = supervisor.get("/api/v1/disclosure-log?tot=2024-99-99T00:00")
     assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+
+
+def test_after_a_merge_the_holder_sees_the_disclosures_under_both_numbers(
+    api, school, clock, client
+):
+    from diplomaregister.logboek.selectors import entries_for_subject
+    from diplomaregister.verstrekking.engine import numbers_of
+
+    number, bsn = synthetic_onderwijsnummer(8), synthetic_bsn(88_888)
+    api.post(
+        "/api/v1/diplomas", vo_record(9, pgn=number, pgn_type="onderwijsnummer"), format="json"
+    )
+    uwv = OrganisationFactory(kind="uwv", brin="", code="UWV9")
+    disclose(requester=Requester(kind="organisation", organisation=uwv), basis="art56", subject=number,
+             channel="api")  # fmt: skip
+    merge_person(number, bsn)
+    assert set(numbers_of(bsn)) == {bsn, number}
+    assert [e.basis for e in entries_for_subject(*numbers_of(bsn))] == ["art56"]
