@@ -63,10 +63,10 @@ def feed_page(rule: LegalBasis, requester: Any, trace: str, *, channel: str, aft
     versions = window
     if scope != "all":
         reach = Person.objects.filter(_scope.persons_in_scope(scope, requester, rule.code))
-        versions = versions.filter(person_id__in=reach.values("pk"))
+        versions = versions.filter(diploma__person_id__in=reach.values("pk"))
     versions = _scope.stream_documents(scope, requester, versions)
     page = list(
-        versions.select_related("diploma__organisation", "programme", "person")
+        versions.select_related("diploma__organisation", "diploma__person", "programme")
         .prefetch_related("grades")
         .order_by("pk")[:limit]
     )
@@ -77,8 +77,8 @@ def feed_page(rule: LegalBasis, requester: Any, trace: str, *, channel: str, aft
     person_fields, diploma_fields = _split(_scope.fields_for(rule, None, None))
     people: dict[int, dict[str, Any]] = {}
     for version in page:
-        if version.person_id not in people:
-            person = version.person
+        person = version.diploma.person  # after a merge: the BSN person
+        if person.pk not in people:
             known = resolve(person.versions.all())
             values = _projection.person_values(person, known, clock.today())
             people[person.pk] = _subject(rule, requester, person, values, person_fields)
@@ -86,13 +86,13 @@ def feed_page(rule: LegalBasis, requester: Any, trace: str, *, channel: str, aft
     for version in page:
         state = DiplomaState(version.diploma, version, (version,))
         document = _projection.project(_projection.diploma_values(state), diploma_fields)
-        items.append({"change": version.change, "person": people[version.person_id],
+        items.append({"change": version.change, "person": people[version.diploma.person_id],
                       "document": document})  # fmt: skip
     with transaction.atomic():
         for person_id, subject in people.items():
-            mine = [i for i, v in zip(items, page, strict=True) if v.person_id == person_id]
+            mine = [i for i, v in zip(items, page, strict=True) if v.diploma.person_id == person_id]
             fields = sorted(set(subject) | {k for i in mine for k in i["document"]})
-            pgn = next(v.person.pgn for v in page if v.person_id == person_id)
+            pgn = next(v.diploma.person.pgn for v in page if v.diploma.person_id == person_id)
             log_disclosure(trace_id=trace, basis=rule.code, requester=requester,
                            subject=subject_ref(pgn), fields=fields, channel=channel,
                            outcome="disclosed", record_count=len(mine))  # fmt: skip
@@ -136,7 +136,8 @@ class ExportStream:
         scope = self.rule.scope_for("bulk_export")
         person_fields, diploma_fields = _split(_scope.fields_for(self.rule, None, None))
         persons = Person.objects.filter(
-            _scope.persons_in_scope(scope, self.requester, self.rule.code)
+            _scope.persons_in_scope(scope, self.requester, self.rule.code),
+            merged_into__isnull=True,  # a merged onderwijsnummer's facts are under the BSN
         )
         ids = persons.order_by("pk").values_list("pk", flat=True)
         chunk: list[int] = []
@@ -181,7 +182,9 @@ class ExportStream:
 
     def _documents(self, ids: list[int], scope: str) -> dict[int, list[DiplomaState]]:
         day, fields = self.peildatum, self.rule.fields
-        versions = DiplomaVersion.objects.filter(person_id__in=ids).select_related(
+        # through the document's identity row: after a merge it names the BSN person, while the
+        # insert-only versions keep the person they were delivered under
+        versions = DiplomaVersion.objects.filter(diploma__person_id__in=ids).select_related(
             "diploma__organisation", "programme"
         )
         if "grades" in fields:
@@ -196,7 +199,7 @@ class ExportStream:
                 continue
             if version.status == DiplomaStatus.WITHDRAWN and "status" not in fields:
                 continue
-            by_person[version.person_id].append(
+            by_person[version.diploma.person_id].append(
                 DiplomaState(version.diploma, version, tuple(history))
             )
         return {
@@ -215,7 +218,7 @@ def _group(rows: Any, key: str) -> dict[int, list[Any]]:
 def _ho_enrolled(ids: list[int], day: dt.date) -> set[int]:
     """Art. 40, 41: persons enrolled on ``day`` at an institution under the WHW."""
     kinds = organisation_kinds()
-    versions = EnrolmentVersion.objects.filter(person_id__in=ids).select_related(
+    versions = EnrolmentVersion.objects.filter(enrolment__person_id__in=ids).select_related(
         "enrolment__organisation"
     )
     out = set()
@@ -225,7 +228,7 @@ def _ho_enrolled(ids: list[int], day: dt.date) -> set[int]:
             continue
         law = kinds.get(version.enrolment.organisation.kind)
         if _projection.enrolled_on([version], {version.enrolment_id: law.law if law else ""}, day):
-            out.add(version.person_id)
+            out.add(version.enrolment.person_id)
     return out
 
 

@@ -297,3 +297,18 @@ def test_after_a_merge_the_holder_sees_the_disclosures_under_both_numbers(
     merge_person(number, bsn)
     assert set(numbers_of(bsn)) == {bsn, number}
     assert [e.basis for e in entries_for_subject(*numbers_of(bsn))] == ["art56"]
+
+
+def test_exports_list_a_merged_person_once_under_the_bsn(api, school, clock, tmp_path):
+    from diplomaregister.abonnementen.exports import export
+
+    number, bsn = synthetic_onderwijsnummer(9), synthetic_bsn(99_999)
+    api.post(
+        "/api/v1/diplomas", vo_record(10, pgn=number, pgn_type="onderwijsnummer"), format="json"
+    )
+    merge_person(number, bsn)
+    cbs = OrganisationFactory(kind="cbs", brin="", code="CBS9")
+    out = tmp_path / "cbs.csv"
+    export(Requester(kind="organisation", organisation=cbs, label="CBS"), "art55", out)
+    text = out.read_text()
+    assert bsn in text and number not in text and text.count("\n") == 2  # header + one person
