@@ -62,6 +62,7 @@ _STATUSES = {
     "413": "The request body is too large (problem details).",
     "422": "The record breaks one or more rules (problem details).",
     "429": "Too many requests; see Retry-After (problem details).",
+    "503": "The register cannot store this now; nothing was written, retry later (problem details).",
 }
 
 
@@ -93,7 +94,7 @@ def postprocess(
             for code, text in _STATUSES.items():
                 if code == "404" and "{" not in path:
                     continue
-                if code in ("413", "422") and method not in ("post", "put", "patch"):
+                if code in ("413", "422", "503") and method not in ("post", "put", "patch"):
                     continue
                 responses.setdefault(code, _problem(text))
             for code, response in responses.items():

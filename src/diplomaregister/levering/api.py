@@ -178,6 +178,10 @@ class WithdrawalView(APIView):
 def _single(request: Request, raw: dict[str, Any]) -> Response:
     delivery = pipeline.start(_org(request), channel="api", client=_client(request))
     delivery = pipeline.run(delivery, [raw])
+    if delivery.status == "failed":
+        return problem(503, "The register could not store this record now.",
+                       "Nothing was written; send it again in a minute.", code="unavailable",
+                       headers={"Retry-After": "60"})  # fmt: skip
     record = delivery.records.get()
     if record.outcome == "rejected":
         violations = [Violation(**v) for v in record.violations]

@@ -50,15 +50,35 @@ class Parsed:
     details: dict[str, Any] = field(default_factory=dict)  # enrolment / result values
 
 
+def safe_text(value: Any, limit: int = 64) -> str:
+    """A value fit to be named in feedback: control characters (NUL included) replaced."""
+    return "".join(c if c.isprintable() else "?" for c in str(value)[:limit])
+
+
+def _has_control(value: Any) -> bool:
+    if isinstance(value, str):
+        return any(ord(c) < 32 and c not in "\t\n\r" for c in value)
+    if isinstance(value, dict):
+        return any(_has_control(k) or _has_control(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_control(v) for v in value)
+    return False
+
+
 def _shape(raw: dict[str, Any], kind: str, problems: list[Violation]) -> None:
-    """Unknown fields (typos) and wrong JSON types get their own rule; empty CSV cells are fine."""
+    """Unknown fields (typos), wrong JSON types and control characters (NUL cannot be stored) get
+    their own rule; empty CSV cells are fine."""
     allowed = set(FIELDS[kind])
-    for name in sorted(raw):
+    for name in sorted(raw, key=str):
         value = raw[name]
         if name not in allowed:
             if value not in ("", None):
-                problems.append(Violation(str(name)[:64], "field.unknown",
-                                          f"A {kind} record has no field {str(name)[:64]}."))  # fmt: skip
+                problems.append(Violation(safe_text(name), "field.unknown",
+                                          f"A {kind} record has no field {safe_text(name)}."))  # fmt: skip
+            continue
+        if _has_control(value):
+            problems.append(Violation(name, "text.control", f"{name} contains a control character "
+                                      "(such as NUL); remove it."))  # fmt: skip
             continue
         expected = STRUCTURED.get(name)
         if expected is not None:

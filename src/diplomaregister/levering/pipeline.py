@@ -22,7 +22,7 @@ from django.db import DatabaseError, transaction
 
 from diplomaregister.core import clock
 from diplomaregister.levering.models import Delivery, DeliveryRecord
-from diplomaregister.levering.parsing import parse
+from diplomaregister.levering.parsing import parse, safe_text
 from diplomaregister.organisations.models import Organisation
 from diplomaregister.register import facts
 from diplomaregister.register.bulk import record_diplomas
@@ -233,7 +233,7 @@ def _run_chunks(delivery: Delivery, records: Iterable[dict[str, Any]], chunk_siz
                 now = clock.now()
                 results = process_chunk(todo, delivery.organisation, recorded_at=now, source=source)
                 DeliveryRecord.objects.bulk_create(
-                    DeliveryRecord(delivery=locked, index=r.index, record_key=r.record_key[:64],
+                    DeliveryRecord(delivery=locked, index=r.index, record_key=safe_text(r.record_key),
                                    outcome=r.outcome, violations=[v.as_dict() for v in r.violations],
                                    warnings=[v.as_dict() for v in r.warnings])
                     for r in results

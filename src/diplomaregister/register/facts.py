@@ -58,6 +58,19 @@ def _append(
     source: str,
 ) -> tuple[str, Any]:
     recorded_at = recorded_at or clock.now()
+    too_long = [
+        Violation(name, "length", f"{name} has at most {limit} characters.")
+        for name, value in values.items()
+        if isinstance(value, str)
+        and (limit := version_model._meta.get_field(name).max_length)  # type: ignore[attr-defined,union-attr]
+        and len(value) > limit
+    ]
+    if len(record_key) > 64:
+        too_long.append(
+            Violation("record_key", "length", "The record key has at most 64 characters.")
+        )
+    if too_long:
+        raise RegisterValidationError(too_long)
     person, _warnings = upsert_person(
         person_data, recorded_at=recorded_at, source=source, organisation=organisation
     )

@@ -16,7 +16,13 @@ from diplomaregister.law.loaders import DocumentKind, document_kinds, field_cata
 from diplomaregister.organisations.models import Organisation
 from diplomaregister.register.errors import Violation
 from diplomaregister.register.inputs import DiplomaData, PersonData
-from diplomaregister.register.models import Diploma, DiplomaGrade, DiplomaVersion, PersonVersion
+from diplomaregister.register.models import (
+    Diploma,
+    DiplomaGrade,
+    DiplomaVersion,
+    PersonVersion,
+    Programme,
+)
 
 DIPLOMA_ENTITY = "diplomaversion"
 # Input attribute -> catalogue field name where they differ.
@@ -257,6 +263,10 @@ def validate_diploma(
     problems += _catalogue_rules(data, sector) + _grade_rules(data)
     problems += _lengths(Diploma, data, ("record_key",))
     problems += _lengths(DiplomaVersion, data, ("vo_profile", "ho_degree", "sector"))
+    limit = Programme._meta.get_field("code").max_length
+    if limit and len(data.programme_code or "") > limit:
+        problems.append(Violation("programme_code", "length",
+                                  f"programme_code has at most {limit} characters."))  # fmt: skip
     for index, grade in enumerate(data.grades):
         problems += [Violation(f"grades[{index}].{v.field}", v.rule, v.message)
                      for v in _lengths(DiplomaGrade, grade, ("subject_code", "subject_name"))]  # fmt: skip

@@ -216,6 +216,10 @@ def test_document_kinds_follow_article_16(clock, org_kind, changes, rule):
     ({"record_key": "k" * 65}, "record_key", "length"),
     ({"grades": "not json"}, "grades", "json"),
     ({"bekostigd": "misschien"}, "bekostigd", "boolean"),
+    ({"family_name": "Jan\x00sen"}, "family_name", "text.control"),  # PostgreSQL cannot store NUL
+    ({"record_key": "a\x00b"}, "record_key", "text.control"),
+    ({"fam\x00": "x"}, "fam?", "field.unknown"),
+    ({"programme_code": "P" * 40}, "programme_code", "length"),
 ])  # fmt: skip
 def test_bad_values_get_their_own_rule_and_the_rest_of_the_batch_is_kept(api, changes, field, rule):
     response = api.post("/api/v1/leveringen", {"records": [vo_record(20), vo_record(21, **changes),
@@ -312,3 +316,11 @@ def test_exports_list_a_merged_person_once_under_the_bsn(api, school, clock, tmp
     export(Requester(kind="organisation", organisation=cbs, label="CBS"), "art55", out)
     text = out.read_text()
     assert bsn in text and number not in text and text.count("\n") == 2  # header + one person
+
+
+def test_over_long_enrolment_values_are_rejected_by_rule(api):
+    person = {k: vo_record(11)[k] for k in ("pgn", "family_name", "birth_date")}
+    long = {**person, "record_key": "INS-11", "start_date": "2019-08-01", "end_reason": "r" * 65}
+    response = api.post("/api/v1/inschrijvingen", long, format="json")
+    assert response.status_code == 422
+    assert response.json()["invalid-params"][0]["name"] == "end_reason"
