@@ -135,3 +135,94 @@ SHARE_LINK_RATE = declare(
     "30/minute",
     "Share-link page views allowed per client address (`N/second|minute|hour`).",
 )
+
+# Serving (`make run`, `diplomaregister serve`).
+HOST = declare("HOST", "127.0.0.1", "Address `make run` and `diplomaregister serve` bind to.")
+PORT = declare("PORT", "8000", "Port `make run` and `diplomaregister serve` bind to.")
+WEB_CONCURRENCY = declare(
+    "WEB_CONCURRENCY",
+    "",
+    "Worker processes of `diplomaregister serve` (gunicorn). Empty: 2 x CPU cores + 1. Each worker "
+    "holds at most WEB_THREADS database connections.",
+)
+WEB_THREADS = declare(
+    "WEB_THREADS",
+    "1",
+    "Threads per `serve` worker: 1 = sync workers (behind a buffering reverse proxy), more = "
+    "gthread workers. Database connections per instance: WEB_CONCURRENCY x WEB_THREADS.",
+)
+WEB_TIMEOUT = declare(
+    "WEB_TIMEOUT",
+    "120",
+    "Seconds a `serve` worker may spend on one request before gunicorn restarts it (the request's "
+    "transaction is rolled back).",
+)
+DATABASE_CONN_MAX_AGE = declare(
+    "DATABASE_CONN_MAX_AGE",
+    "60",
+    "Seconds a worker keeps its database connection between requests (0: a new connection per "
+    "request). Connections are health-checked before reuse, so a database restart costs no errors "
+    "once it is back.",
+)
+METRICS_TOKEN = declare(
+    "METRICS_TOKEN",
+    "",
+    "Bearer token Prometheus sends to `/metrics`. Empty: `/metrics` answers only requests from "
+    "the loopback address that did not pass a proxy (no X-Forwarded-For).",
+)
+PROMETHEUS_MULTIPROC_DIR = declare(
+    "PROMETHEUS_MULTIPROC_DIR",
+    "",
+    "Directory where `serve`'s worker processes keep their request metrics (emptied at start). "
+    "Empty: `<DIPLOMAREGISTER_VAR_DIR>/prometheus`.",
+)
+LOG_FORMAT = declare(
+    "DIPLOMAREGISTER_LOG_FORMAT",
+    "",
+    "`json` (one object per line: time, level, logger, message, trace_id, request fields) or "
+    "`text`. Empty: json in production, text otherwise. Neither writes query strings, bodies or "
+    "exception messages (tracebacks are frames only).",
+)
+
+# Guards: API throttling and tokens, staff login lockout, Content-Security-Policy.
+API_RATE_CLIENT = declare(
+    "API_RATE_CLIENT",
+    "6000/minute",
+    "API requests allowed per API client (`N/second|minute|hour|day`); beyond it the API "
+    "answers 429 with `Retry-After`.",
+)
+API_RATE_ANON = declare(
+    "API_RATE_ANON",
+    "30/minute",
+    "Unauthenticated API requests (documentation, schema, missing or invalid token) allowed per "
+    "client address (`N/second|minute|hour|day`); beyond it 429 with `Retry-After`.",
+)
+API_TOKEN_LIFETIME_DAYS = declare(
+    "API_TOKEN_LIFETIME_DAYS",
+    "365",
+    "Lifetime of a new API token in days (`create_client`, `rotate_client`); an expired token "
+    "gets 401.",
+)
+API_TOKEN_ROTATION_OVERLAP_HOURS = declare(
+    "API_TOKEN_ROTATION_OVERLAP_HOURS",
+    "48",
+    "How long the old token keeps working after `rotate_client` issued a new one (hours), so a "
+    "client can switch without downtime.",
+)
+LOGIN_LOCKOUT_FAILURES = declare(
+    "LOGIN_LOCKOUT_FAILURES",
+    "5",
+    "Failed password logins (admin, institution portal) after which a username is locked out.",
+)
+LOGIN_LOCKOUT_MINUTES = declare(
+    "LOGIN_LOCKOUT_MINUTES",
+    "15",
+    "How long a locked-out username is refused, even with the right password (minutes).",
+)
+CSP_FORM_ACTION = declare(
+    "CSP_FORM_ACTION",
+    "",
+    "Extra form targets the Content-Security-Policy allows besides the site itself "
+    "(space-separated origins); in production the DigiD/eHerkenning IdP, whose login form is "
+    "posted there.",
+)

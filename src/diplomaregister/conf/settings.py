@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from diplomaregister.conf import env
+from diplomaregister.core.logging import logging_config
 
 BASE_DIR = env.BASE_DIR
 PRODUCTION = env.get(env.ENVIRONMENT) == "production"
@@ -17,7 +22,7 @@ DEBUG = env.get_bool(env.DEBUG) and not PRODUCTION
 ALLOWED_HOSTS = env.get_list(env.ALLOWED_HOSTS)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "diplomaregister.core.admin_apps.OperatorAdminConfig",  # django.contrib.admin behind TOTP
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,9 +47,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # trace id, access log, request metrics (outermost); then the probes, before host checks
+    "diplomaregister.core.middleware_trace.TraceMiddleware",
+    "diplomaregister.core.health.OpsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "diplomaregister.core.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "diplomaregister.core.sessions.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -53,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "diplomaregister.core.api.ApiVersionMiddleware",
+    "diplomaregister.core.dbretry.RetryReadsMiddleware",  # last: GET/HEAD retried once
 ]
 
 ROOT_URLCONF = "diplomaregister.conf.urls"
@@ -74,7 +85,17 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": dj_database_url.parse(env.get(env.DATABASE_URL), conn_max_age=60)}
+# Persistent connections, one per worker thread (bounded: WEB_CONCURRENCY x WEB_THREADS), checked
+# before reuse so that a database restart costs no errors once it is back (docs/deploy.md).
+DATABASES = {
+    "default": dj_database_url.parse(
+        env.get(env.DATABASE_URL),
+        conn_max_age=int(env.get(env.DATABASE_CONN_MAX_AGE)),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
@@ -96,19 +117,31 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "src" / "diplomaregister" / "locale"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
-WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic (make run)
+STATIC_ROOT = Path(env.get(env.VAR_DIR)) / "static"  # `diplomaregister collectstatic` fills it
+# WhiteNoise serves static files in every environment. In development it also serves them
+# straight from the apps (no collectstatic needed, so no STATIC_ROOT either); in production
+# `collectstatic` must run before the server starts: hashed names, compressed, cached forever.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
+if WHITENOISE_USE_FINDERS:  # STATIC_ROOT is optional then; don't warn on every start
+    warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
 
 VAR_DIR = env.get(env.VAR_DIR)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 15 * 60  # short idle timeout for portals holding personal data
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions are written only when they change; SessionRefreshMiddleware marks a session changed at
+# most once a SESSION_REFRESH_INTERVAL (seconds) so that the idle timeout above keeps sliding.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_INTERVAL = 60
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -129,7 +162,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "diplomaregister.core.api.IdCursorPagination",
     "EXCEPTION_HANDLER": "diplomaregister.core.problems.exception_handler",
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_THROTTLE_RATES": {"anon": "30/minute", "client": "6000/minute"},
+    # Per API client and, for requests without a valid token, per client address: 429 with
+    # Retry-After beyond API_RATE_CLIENT / API_RATE_ANON (counted in the shared cache).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "diplomaregister.core.throttles.ClientRateThrottle",
+        "diplomaregister.core.throttles.AddressRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.get(env.API_RATE_ANON),
+        "client": env.get(env.API_RATE_CLIENT),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Diplomaregister API",
@@ -157,15 +199,11 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {
-        "diplomaregister": {"handlers": ["console"], "level": env.get(env.LOG_LEVEL)},
-    },
-}
+# One line per record on stderr, JSON in production (core/logging.py): trace id, no query
+# strings, no bodies, tracebacks as frames without the exception message.
+LOG_FORMAT = env.get(env.LOG_FORMAT) or ("json" if PRODUCTION else "text")
+LOGGING = logging_config(LOG_FORMAT, env.get(env.LOG_LEVEL))
+METRICS_TOKEN = env.get(env.METRICS_TOKEN)
 
 # Signed extracts (extracts app); see conf/env.py for the meaning of each.
 EXTRACT_SIGNING_PKCS12 = env.get(env.EXTRACT_SIGNING_PKCS12)
@@ -187,7 +225,8 @@ DIGID_MOCK = env.get_bool(env.DIGID_MOCK) and not PRODUCTION
 INSTALLED_APPS += ["solo", "privates", "simple_certmanager", "digid_eherkenning"]
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]  # 2FA of institution staff
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",  # operators (admin)
+    # operators (admin) and institution staff: ModelBackend with a failed-login lockout
+    "diplomaregister.core.lockout.LockoutModelBackend",
     "diplomaregister.portal_holder.auth."
     + ("DigiDMockHolderBackend" if DIGID_MOCK else "DigiDHolderBackend"),
 ]
@@ -199,3 +238,35 @@ DIGID_MOCK_CANCEL_URL = "/"
 DIGID_MOCK_IDP_VALIDATE_CALLBACK_URLS = True
 LOGIN_URL = "/digid/login/"
 SHARE_LINK_RATE = env.get(env.SHARE_LINK_RATE)
+
+# Guards (see conf/env.py): API throttling and tokens, the staff login lockout, the cache they
+# count in, and the Content-Security-Policy.
+API_RATE_CLIENT = env.get(env.API_RATE_CLIENT)
+API_RATE_ANON = env.get(env.API_RATE_ANON)
+API_TOKEN_LIFETIME = timedelta(days=float(env.get(env.API_TOKEN_LIFETIME_DAYS)))
+API_TOKEN_ROTATION_OVERLAP = timedelta(hours=float(env.get(env.API_TOKEN_ROTATION_OVERLAP_HOURS)))
+LOGIN_LOCKOUT_FAILURES = int(env.get(env.LOGIN_LOCKOUT_FAILURES))
+LOGIN_LOCKOUT_SECONDS = int(float(env.get(env.LOGIN_LOCKOUT_MINUTES)) * 60)
+# One cache shared by every worker process (rate limits, lockouts, DigiD SAML request state): a
+# table in the database, created by `migrate` (core.cache.create_cache_table on post_migrate).
+CACHES = {
+    "default": {
+        "BACKEND": "diplomaregister.core.cache.SharedDatabaseCache",
+        "LOCATION": "diplomaregister_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *env.get(env.CSP_FORM_ACTION).split()],
+    }
+}

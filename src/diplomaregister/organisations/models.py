@@ -76,12 +76,13 @@ class Organisation(models.Model):
 class ApiClient(models.Model):
     """A machine client of an organisation (levering, verstrekking or supervision).
 
-    Only a SHA-256 hash of the bearer token is stored (tokens are 256-bit random, so a fast hash is
-    safe); the token is shown once at creation. ``auth_method`` leaves room for mTLS (certificate
-    fingerprint) or OAuth2 client credentials next to bearer tokens.
+    A client authenticates with a bearer token (``ApiToken``); it holds one, or two while a token
+    is being rotated. Revoking the client (``revoked_at``) ends all of its tokens at once.
+    ``auth_method`` leaves room for mTLS (certificate fingerprint) or OAuth2 client credentials
+    next to bearer tokens.
     """
 
-    ROLES = ("deliver", "recipient", "supervisor")
+    ROLES = ("deliver", "recipient", "supervisor", "brp")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="api_clients"
@@ -91,8 +92,6 @@ class ApiClient(models.Model):
     auth_method = models.CharField(
         max_length=16, default="token", choices=[("token", "Bearer token")]
     )
-    token_prefix = models.CharField(max_length=12, unique=True)
-    token_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -102,3 +101,26 @@ class ApiClient(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class ApiToken(models.Model):
+    """A bearer token of an API client: ``dr_<prefix>_<secret>``.
+
+    Only a SHA-256 hash is stored (the secret is 256-bit random, so a fast hash is safe); the token
+    is shown once when it is issued. Every token expires (``expires_at``); a rotation issues a new
+    token and shortens the old one's life to a short overlap, so a client can switch without
+    downtime.
+    """
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="tokens")
+    prefix = models.CharField(max_length=12, unique=True)
+    token_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["client", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"dr_{self.prefix}_…"
