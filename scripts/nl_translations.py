@@ -126,6 +126,7 @@ NL = {
     "Legal basis": "Grondslag",
     "No documents can be shown for this person under this legal basis.": "Onder deze grondslag kunnen voor deze persoon geen diploma's worden getoond.",
     "Answer to the holder": "Antwoord aan de diplomahouder",
+    "Too many failed logins. Try again later.": "Te vaak een verkeerd wachtwoord of code. Probeer het later opnieuw.",
     # Error pages (core/templates/<status>.html, 403_csrf.html) and the holder's logout
     "Bad request": "Ongeldig verzoek",
     "Access denied": "Geen toegang",

@@ -234,7 +234,7 @@ def test_make_run_serves_a_fresh_clone_on_loopback(clone, tmp_path):
             assert home.count('class="utrecht-link" href="/mijn/diploma/') >= 1
         staff = re.search(r"create_staff_user --organisation (\S+) --username (\S+)", output)
         assert staff, output
-        assert "createsuperuser" in output
+        assert "create_operator" in output
     finally:
         first.stop()
     output = first.output()

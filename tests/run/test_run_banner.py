@@ -38,7 +38,7 @@ def test_banner_names_demo_bsns_that_hold_what_it_says_and_a_real_organisation()
     first_bsn = lines[0][0]
     awarded = Diploma.objects.filter(person__pgn=first_bsn, organisation__code=staff.group(1))
     assert awarded.exists(), "the suggested organisation awarded the suggested BSN a diploma"
-    assert ".venv/bin/diplomaregister createsuperuser" in text
+    assert ".venv/bin/diplomaregister create_operator --username admin" in text
     assert "WARNING" not in text
 
 

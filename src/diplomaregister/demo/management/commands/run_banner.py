@@ -142,7 +142,11 @@ class Command(BaseCommand):
                 f'  {org.code} is {org.name}: log in, open "Diploma\'s inzien" and look up BSN'
             )
             out.append(f"  {holders[0].pgn} under {article} (the documents it awarded).")
-        out += ["", f"Operator admin   {url}/admin/", f"    {app} createsuperuser"]
+        out += [
+            "",
+            f"Operator admin   {url}/admin/ (password + authenticator code)",
+            f"    {app} create_operator --username admin",
+        ]
         out += [
             "",
             f"Verify an extract   {url}/verifieren/   (download one in Mijn diploma's first)",
