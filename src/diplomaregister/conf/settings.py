@@ -152,6 +152,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# A delivery of 10 000 records (the documented maximum) is ~4-6 MB of JSON; larger bodies get 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 20_000
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Secure by default: every endpoint needs an authenticated API client unless it says otherwise.

@@ -324,3 +324,16 @@ def test_over_long_enrolment_values_are_rejected_by_rule(api):
     response = api.post("/api/v1/inschrijvingen", long, format="json")
     assert response.status_code == 422
     assert response.json()["invalid-params"][0]["name"] == "end_reason"
+
+
+def test_a_batch_of_the_documented_size_is_accepted_and_a_larger_body_gets_413(api, settings):
+    # 9 000 records (the OpenAPI allows 10 000): every record is rejected fast (no pgn), the point is
+    # that the body is read at all (Django's default 2.5 MB limit refused it with an HTML 400)
+    records = [
+        {"record_key": f"K{n:05d}", "family_name": "Jansen" * 40, "kind": "l"} for n in range(9000)
+    ]
+    response = api.post("/api/v1/leveringen", {"records": records}, format="json")
+    assert response.status_code == 201 and response.json()["aantallen"]["rejected"] == 9000
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    too_big = api.post("/api/v1/leveringen", {"records": records[:50]}, format="json")
+    assert too_big.status_code == 413 and too_big["Content-Type"] == "application/problem+json"
