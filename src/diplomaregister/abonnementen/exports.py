@@ -20,10 +20,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from django.core.serializers.json import DjangoJSONEncoder
 
+from diplomaregister.core import csvsafe
 from diplomaregister.verstrekking.engine import Requester, disclose_stream
 
 BATCH = 5000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> str:
@@ -38,8 +38,7 @@ def _cell(value: Any) -> str:
 
 def _csv_cell(value: Any) -> str:
     """Text that a spreadsheet would run as a formula gets a leading quote (CSV injection)."""
-    text = _cell(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return csvsafe.cell(_cell(value))
 
 
 def export(requester: Requester, basis: str, out: Path, fmt: str = "csv", *, year: int | None = None,

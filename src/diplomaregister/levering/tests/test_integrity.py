@@ -337,3 +337,13 @@ def test_a_batch_of_the_documented_size_is_accepted_and_a_larger_body_gets_413(a
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     too_big = api.post("/api/v1/leveringen", {"records": records[:50]}, format="json")
     assert too_big.status_code == 413 and too_big["Content-Type"] == "application/problem+json"
+
+
+def test_the_rejection_report_neutralises_formulas(school, clock, tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_text("record_key;pgn;family_name\n=cmd|' /C calc'!A0;123;x\n", encoding="utf-8")
+    report = tmp_path / "report.csv"
+    call_command("import_file", str(path), organisation=school.code, report=str(report),
+                 no_progress=True, stdout=io.StringIO())  # fmt: skip
+    lines = report.read_text(encoding="utf-8").splitlines()[1:]
+    assert lines and all(line.split(";")[1].startswith("'=") for line in lines)

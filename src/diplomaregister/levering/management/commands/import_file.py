@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from diplomaregister.core import csvsafe
 from diplomaregister.levering import files, pipeline
 from diplomaregister.levering.models import DeliveryRecord
 from diplomaregister.organisations.models import Organisation
@@ -77,4 +78,5 @@ class Command(BaseCommand):
             for row in rows.iterator():
                 line = row.index + (2 if header else 1)
                 for v in row.violations:
-                    writer.writerow([line, row.record_key, v["field"], v["rule"], v["message"]])
+                    writer.writerow([line, *(csvsafe.cell(str(x)) for x in (
+                        row.record_key, v["field"], v["rule"], v["message"]))])  # fmt: skip
