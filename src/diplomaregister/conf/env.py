@@ -164,6 +164,13 @@ DATABASE_CONN_MAX_AGE = declare(
     "request). Connections are health-checked before reuse, so a database restart costs no errors "
     "once it is back.",
 )
+TRUSTED_PROXIES = declare(
+    "TRUSTED_PROXIES",
+    "",
+    "Addresses or networks of the reverse proxies in front (comma-separated, e.g. "
+    "`127.0.0.1,10.0.0.0/24`): from these the client's address is read from X-Forwarded-For (for "
+    "the per-address rate limits). Empty: the connection's own address.",
+)
 METRICS_TOKEN = declare(
     "METRICS_TOKEN",
     "",

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # trace id, access log, request metrics (outermost); then the probes, before host checks
     "diplomaregister.core.middleware_trace.TraceMiddleware",
+    "diplomaregister.core.proxy.TrustedProxyMiddleware",  # REMOTE_ADDR behind TRUSTED_PROXIES
     "diplomaregister.core.health.OpsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "diplomaregister.core.csp.CSPMiddleware",
@@ -95,6 +96,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, waiting up to 3 s for a server that is restarting (core/postgresql)
+    DATABASES["default"]["ENGINE"] = "diplomaregister.core.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -208,6 +211,7 @@ SPECTACULAR_SETTINGS = {
 LOG_FORMAT = env.get(env.LOG_FORMAT) or ("json" if PRODUCTION else "text")
 LOGGING = logging_config(LOG_FORMAT, env.get(env.LOG_LEVEL))
 METRICS_TOKEN = env.get(env.METRICS_TOKEN)
+TRUSTED_PROXIES = env.get(env.TRUSTED_PROXIES)
 
 # Signed extracts (extracts app); see conf/env.py for the meaning of each.
 EXTRACT_SIGNING_PKCS12 = env.get(env.EXTRACT_SIGNING_PKCS12)

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from diplomaregister.core import views
+from diplomaregister.core import health, metrics, views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
-    path("healthz", views.healthz, name="healthz"),
+    # Also answered by core.health.OpsMiddleware before host checks and redirects (probes).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
 ]

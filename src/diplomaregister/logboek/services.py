@@ -13,6 +13,7 @@ from django.db import connection, transaction
 
 from diplomaregister.core import clock
 from diplomaregister.core.keys import keyed_hash
+from diplomaregister.core.logging import current_trace_id
 from diplomaregister.law.loaders import legal_bases
 from diplomaregister.logboek import chain
 from diplomaregister.logboek.models import ChainHead, LogEntry, SubjectManifest
@@ -25,7 +26,9 @@ def subject_ref(number: str) -> str:
 
 
 def new_trace_id() -> str:
-    return uuid.uuid4().hex
+    """The trace id of the request being served (so a log row and the request's log lines share
+    it), else a new one."""
+    return current_trace_id()[:64] or uuid.uuid4().hex
 
 
 def _head() -> ChainHead:

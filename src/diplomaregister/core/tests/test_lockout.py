@@ -57,7 +57,9 @@ def test_admin_login_locked_after_n_failures(client, clock):
     refused = client.post("/admin/login/", {"username": "ops", "password": PASSWORD,
                                             "otp_token": code(ops)})  # fmt: skip
     assert refused.status_code == 200
-    assert "Te vaak een verkeerd wachtwoord of code" in refused.content.decode()  # nl is the default
+    assert (
+        "Te vaak een verkeerd wachtwoord of code" in refused.content.decode()
+    )  # nl is the default
     assert client.get("/admin/").status_code == 302
     clock.shift(dt.timedelta(seconds=901))
     accepted = client.post("/admin/login/", {"username": "ops", "password": PASSWORD,

@@ -1,0 +1,287 @@
+"""Prometheus metrics at ``/metrics`` (text exposition format).
+
+Per process, counted as requests are answered (``TraceMiddleware``):
+
+* ``diplomaregister_http_requests_total{method,status}``
+* ``diplomaregister_http_request_duration_seconds{method,route}`` (histogram; ``route`` is the URL
+  pattern, so the label set is bounded)
+
+Under ``diplomaregister serve`` every worker writes these to files in ``PROMETHEUS_MULTIPROC_DIR``
+(prometheus_client's multiprocess mode) and a scrape of any worker adds them up.
+
+From the database, at scrape time and cheaply (each scrape reads only the rows added since the
+previous one; the running totals are kept in the shared cache, so every worker continues where
+another left off):
+
+* ``diplomaregister_disclosures_total{basis,outcome}``: rows of the disclosure log. The log's
+  ``seq`` is gap-free and assigned under the chain head's row lock, so the rows up to the highest
+  visible ``seq`` are all committed and the watermark never skips one.
+* ``diplomaregister_deliveries{status}``: deliveries by status. Deliveries older than
+  ``SETTLE_AFTER`` that are no longer processing are added to the totals once; younger ones (and
+  ones still processing, up to a day) are counted afresh at every scrape.
+* ``diplomaregister_log_chain_head_seq``, ``..._verified_seq``, ``..._verified_timestamp_seconds``,
+  ``..._ok``: the hash chain verified incrementally, at most ``VERIFY_STEP`` rows a scrape, from
+  where the previous scrape stopped, plus the check that the last row is the chain head (rows
+  removed at the end). ``_ok`` is 0 from the first broken row on. Edits to rows verified
+  earlier are what the full ``diplomaregister verify_log`` is for.
+* ``diplomaregister_database_up``: 0 when these queries failed (the request metrics still answer).
+
+The first scrapes of a large existing log catch up in steps (``COUNT_STEP`` rows of the log per
+scrape). If the cache loses the totals they are rebuilt the same way (a counter reset).
+
+Access: ``Authorization: Bearer <METRICS_TOKEN>``; without a token configured, only requests from
+a loopback address that did not come through a proxy (no X-Forwarded-For/Forwarded header).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import ipaddress
+import os
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError
+from django.db.models import Count, Max, Min, Q
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+REQUESTS = Counter(
+    "diplomaregister_http_requests", "HTTP requests answered, by method and status.",
+    ["method", "status"],
+)  # fmt: skip
+LATENCY = Histogram(
+    "diplomaregister_http_request_duration_seconds",
+    "Time from the request entering Django to the response leaving it, by method and route.",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 120.0),
+)
+
+COUNT_STEP = 500_000  # disclosure-log rows (seq) or deliveries (id) added up per scrape, at most
+VERIFY_STEP = 5_000  # disclosure-log rows whose hash is checked per scrape, at most
+SETTLE_AFTER = dt.timedelta(minutes=10)
+STUCK_AFTER = dt.timedelta(days=1)
+DISCLOSURES_KEY = "metrics:disclosures:v1"
+DELIVERIES_KEY = "metrics:deliveries:v1"
+CHAIN_KEY = "metrics:chain:v1"
+
+
+def observe_request(method: str, status: int, route: str, seconds: float) -> None:
+    method = method if method in METHODS else "other"
+    REQUESTS.labels(method=method, status=str(status)).inc()
+    LATENCY.labels(method=method, route=route).observe(seconds)
+
+
+# --- from the database -------------------------------------------------------------------------
+
+
+def disclosure_counts() -> dict[tuple[str, str], int]:
+    """Log rows by (basis, outcome): the totals up to the watermark plus the rows after it."""
+    from diplomaregister.logboek.models import LogEntry
+
+    state: dict[str, Any] = cache.get(DISCLOSURES_KEY) or {"upto": 0, "counts": {}}
+    head = LogEntry.objects.aggregate(m=Max("seq"))["m"] or 0
+    if head < state["upto"]:  # another (restored) database: start again
+        state = {"upto": 0, "counts": {}}
+    end = min(head, state["upto"] + COUNT_STEP)
+    if end > state["upto"]:
+        counts = dict(state["counts"])
+        rows = (
+            LogEntry.objects.filter(seq__gt=state["upto"], seq__lte=end)
+            .values_list("basis", "outcome")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for basis, outcome, n in rows:
+            counts[(basis, outcome)] = counts.get((basis, outcome), 0) + n
+        state = {"upto": end, "counts": counts}
+        cache.set(DISCLOSURES_KEY, state, None)
+    return dict(state["counts"])
+
+
+def delivery_counts() -> dict[str, int]:
+    """Deliveries by status: settled ones from the running totals, recent ones counted now."""
+    from diplomaregister.levering.models import Delivery
+
+    state: dict[str, Any] = cache.get(DELIVERIES_KEY) or {"upto": 0, "counts": {}}
+    last = Delivery.objects.aggregate(m=Max("id"))["m"] or 0
+    if last < state["upto"]:
+        state = {"upto": 0, "counts": {}}
+    now = timezone.now()
+    unsettled = Q(received_at__gte=now - SETTLE_AFTER) | Q(
+        status="processing", received_at__gte=now - STUCK_AFTER
+    )
+    after = Delivery.objects.filter(id__gt=state["upto"])
+    first_open = after.filter(unsettled).aggregate(m=Min("id"))["m"]
+    upto = min(last if first_open is None else first_open - 1, state["upto"] + COUNT_STEP)
+    if upto > state["upto"]:
+        counts = dict(state["counts"])
+        settled = (
+            after.filter(id__lte=upto).values_list("status").annotate(n=Count("id")).order_by()
+        )
+        for status, n in settled:
+            counts[status] = counts.get(status, 0) + n
+        state = {"upto": upto, "counts": counts}
+        cache.set(DELIVERIES_KEY, state, None)
+    totals = dict(state["counts"])
+    recent = (
+        Delivery.objects.filter(id__gt=state["upto"])
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for status, n in recent:
+        totals[status] = totals.get(status, 0) + n
+    return totals
+
+
+def chain_status() -> dict[str, Any]:
+    """Verify the log rows added since the last scrape (at most VERIFY_STEP) and the chain's end."""
+    from diplomaregister.logboek import chain
+    from diplomaregister.logboek.models import ChainHead, LogEntry
+
+    state: dict[str, Any] = cache.get(CHAIN_KEY) or {
+        "seq": 0, "hash": chain.GENESIS, "broken": 0, "at": 0.0,
+    }  # fmt: skip
+    head = ChainHead.objects.filter(pk=1).values_list("seq", "row_hash").first() or (0, "")
+    last = LogEntry.objects.order_by("-seq").values_list("seq", "row_hash").first() or (0, "")
+    if last[0] < state["seq"]:  # another (restored) database
+        state = {"seq": 0, "hash": chain.GENESIS, "broken": 0, "at": 0.0}
+    if not state["broken"]:
+        expected, prev = state["seq"] + 1, state["hash"]
+        rows = (
+            LogEntry.objects.filter(seq__gt=state["seq"])
+            .order_by("seq")
+            .only(*chain.HASHED, "prev_hash", "row_hash")[:VERIFY_STEP]
+        )
+        for row in rows:
+            values = {k: getattr(row, k) for k in chain.HASHED}
+            if (
+                row.seq != expected
+                or row.prev_hash != prev
+                or chain.row_hash(prev, values) != row.row_hash
+            ):
+                state = {**state, "broken": row.seq}
+                break
+            expected, prev = expected + 1, row.row_hash
+            state = {**state, "seq": row.seq, "hash": row.row_hash}
+        state["at"] = time.time()
+        cache.set(CHAIN_KEY, state, None)
+    # the log ends at the chain head (nothing removed at the end); the head is read first, so a
+    # row appended between the two reads shows as a last row beyond the head: not a break
+    end_ok = head[0] == 0 or last[0] > head[0] or (last[0] == head[0] and last[1] == head[1])
+    return {
+        "head_seq": head[0],
+        "verified_seq": state["seq"],
+        "verified_at": state["at"],
+        "broken_seq": state["broken"],
+        "ok": not state["broken"] and end_ok,
+    }
+
+
+class DatabaseCollector(Collector):
+    def collect(self) -> Iterator[Any]:
+        up = GaugeMetricFamily(
+            "diplomaregister_database_up", "1 when the database metrics could be read."
+        )
+        try:
+            disclosures = disclosure_counts()
+            deliveries = delivery_counts()
+            status = chain_status()
+        except DatabaseError:
+            up.add_metric([], 0)
+            yield up
+            return
+        up.add_metric([], 1)
+        yield up
+        family = CounterMetricFamily(
+            "diplomaregister_disclosures",
+            "Rows of the disclosure log (one per disclosure or refusal), by legal basis and outcome.",
+            labels=["basis", "outcome"],
+        )
+        for (basis, outcome), n in sorted(disclosures.items()):
+            family.add_metric([basis, outcome], n)
+        yield family
+        gauge = GaugeMetricFamily(
+            "diplomaregister_deliveries", "Deliveries (leveringen) by status.", labels=["status"]
+        )
+        for name, n in sorted(deliveries.items()):
+            gauge.add_metric([name], n)
+        yield gauge
+        for name, value, text in (
+            ("head_seq", status["head_seq"], "Sequence number of the chain head (log rows)."),
+            ("verified_seq", status["verified_seq"], "Log rows whose hash chain was verified."),
+            ("verified_timestamp_seconds", status["verified_at"], "When the chain was last verified."),
+            ("broken_seq", status["broken_seq"], "First broken row of the chain, 0 if none."),
+            ("ok", 1 if status["ok"] else 0, "1 while the verified chain is intact and ends at the head."),
+        ):  # fmt: skip
+            metric = GaugeMetricFamily(f"diplomaregister_log_chain_{name}", text)
+            metric.add_metric([], value)
+            yield metric
+
+
+# --- the view ----------------------------------------------------------------------------------
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed(request: HttpRequest) -> bool:
+    token = settings.METRICS_TOKEN
+    if token:
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(
+            given.strip().encode(), token.encode()
+        )
+    proxied = "HTTP_X_FORWARDED_FOR" in request.META or "HTTP_FORWARDED" in request.META
+    return _loopback(request.META.get("REMOTE_ADDR", "")) and not proxied
+
+
+def exposition() -> bytes:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        text = generate_latest(registry)
+    else:
+        text = generate_latest(REGISTRY)
+    database = CollectorRegistry(auto_describe=False)
+    database.register(DatabaseCollector())
+    return text + generate_latest(database)
+
+
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    if not allowed(request):
+        if settings.METRICS_TOKEN:
+            response = HttpResponse(
+                "Bearer token required.\n", status=401, content_type="text/plain"
+            )
+            response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+            return response
+        return HttpResponse(
+            "Only from the loopback address (set METRICS_TOKEN).\n",
+            status=403,
+            content_type="text/plain",
+        )
+    response = HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+    response["Cache-Control"] = "no-store"
+    return response
