@@ -126,6 +126,20 @@ NL = {
     "Legal basis": "Grondslag",
     "No documents can be shown for this person under this legal basis.": "Onder deze grondslag kunnen voor deze persoon geen diploma's worden getoond.",
     "Answer to the holder": "Antwoord aan de diplomahouder",
+    "From": "Vanaf",
+    "Until": "Tot en met",
+    "Recipient": "Ontvanger",
+    "Everyone": "Iedereen",
+    "Show": "Toon",
+    "Download as CSV": "Download als CSV",
+    "refused: nothing was given": "geweigerd: er is niets verstrekt",
+    "How": "Hoe",
+    "none": "geen",
+    "Older": "Oudere",
+    "What the register may give under this article": "Wat het register op grond van dit artikel mag verstrekken",
+    "Nothing.": "Niets.",
+    "The text of the Besluit register onderwijsdeelnemers is published on wetten.overheid.nl.": "De tekst van het Besluit register onderwijsdeelnemers staat op wetten.overheid.nl.",
+    "Back to who viewed my data": "Terug naar wie mijn gegevens heeft bekeken",
     "Too many failed logins. Try again later.": "Te vaak een verkeerd wachtwoord of code. Probeer het later opnieuw.",
     # Error pages (core/templates/<status>.html, 403_csrf.html) and the holder's logout
     "Bad request": "Ongeldig verzoek",
@@ -151,6 +165,7 @@ NL = {
     "Log in again with DigiD": "Opnieuw inloggen met DigiD",
 }
 PLURALS = {
+    ("%(counter)s item", "%(counter)s items"): ("%(counter)s stuk", "%(counter)s stuks"),
     ("You viewed your own data %(counter)s time.", "You viewed your own data %(counter)s times."): (
         "U heeft uw eigen gegevens %(counter)s keer bekeken.",
         "U heeft uw eigen gegevens %(counter)s keer bekeken.",

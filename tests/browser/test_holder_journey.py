@@ -211,10 +211,14 @@ def test_holder_journey(live_server, demo_person, browser, tmp_path, pki_setting
 
     # the share-link views and the verifications are shown to the holder
     page.click("text=Who viewed my data")
-    rows = page.locator("tr.log-row")
+    rows = page.locator("li.log-row")
     texts = " ".join(rows.all_inner_texts())
-    assert "deellink" in texts
-    assert "verificatie van een uittreksel" in texts
+    assert "share link" in texts  # in words, in the page's language
+    assert "check of your extract" in texts
+    assert "family_name" not in texts and "birth_date" not in texts
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375, width  # no overflow
 
     # logging out lands on the portal, logged out
     page.click("nav.portal-nav button[type=submit]")

@@ -281,3 +281,23 @@ def legal_bases() -> dict[str, LegalBasis]:
             field_laws={k: tuple(v) for k, v in item.get("field_laws", {}).items()},
         )
     return bases
+
+
+@dataclass(frozen=True)
+class Label:
+    nl: str
+    en: str
+    group: str = ""
+
+    def text(self, language: str = "nl") -> str:
+        return self.en if language.startswith("en") else self.nl
+
+
+@cache
+def disclosure_labels() -> dict[str, dict[str, Label]]:
+    """Plain-language names of outputs, their groups, channels and requester kinds (holder's log)."""
+    raw = _load("disclosure_labels.yaml")
+    return {
+        section: {k: Label(v["nl"], v["en"], v.get("group", "")) for k, v in raw[section].items()}
+        for section in ("groups", "fields", "channels", "recipient_kinds")
+    }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("diploma/<int:diploma_id>/correctie/", views.request_correction, name="correction"),
     path("uittreksel/", views.extract, name="extract"),
     path("inzage-log/", views.disclosure_log, name="disclosure_log"),
+    path("grondslag/<str:code>/", views.basis, name="basis"),
     path("delen/", views.shares, name="shares"),
     path("delen/<str:short_id>/intrekken/", views.revoke_share, name="revoke_share"),
     path("uitloggen/", views.logout_view(), name="logout"),

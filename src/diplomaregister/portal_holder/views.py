@@ -25,8 +25,9 @@ from django.views.decorators.http import require_POST
 
 from diplomaregister.extracts.selectors import pdf_response
 from diplomaregister.extracts.services import make_extract
-from diplomaregister.law.loaders import document_kinds, sectors
+from diplomaregister.law.loaders import document_kinds, legal_bases, sectors
 from diplomaregister.logboek.selectors import entries_for_subject
+from diplomaregister.portal_holder import disclosure_log as log_page
 from diplomaregister.portal_holder.auth import HOLDER_PGN
 from diplomaregister.portal_holder.forms import ShareForm
 from diplomaregister.portal_holder.models import ShareLink
@@ -184,14 +185,40 @@ def extract(request: HttpRequest, pgn: str) -> HttpResponse:
 
 @holder_view
 def disclosure_log(request: HttpRequest, pgn: str) -> HttpResponse:
-    rows = list(entries_for_subject(*numbers_of(pgn))[:500])
-    others = [r for r in rows if r.recipient_kind != "holder"]
-    english = (get_language() or "nl").startswith("en")
+    language = "en" if (get_language() or "nl").startswith("en") else "nl"
+    entries = entries_for_subject(*numbers_of(pgn))
+    filters = log_page.Filters.from_query(request.GET)
+    if request.GET.get("formaat") == "csv":  # one's own log, filtered, in full
+        everything = list(log_page.others(entries, log_page.Filters(filters.since, filters.until,
+                                                                     filters.recipient)).order_by("-seq")[:10_000])  # fmt: skip
+        response = HttpResponse(log_page.as_csv(log_page.rows(everything, language), language),
+                                content_type="text/csv; charset=utf-8")  # fmt: skip
+        name = "who-viewed-my-data.csv" if language == "en" else "wie-bekeek-mijn-gegevens.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    batch, next_before = log_page.page(entries, filters)
+    query = request.GET.copy()
+    query.pop("voor", None)
     return render(
         request,
         "portal_holder/disclosure_log.html",
-        {"rows": others, "own_views": len(rows) - len(others), "english": english},
-    )
+        {"rows": log_page.rows(batch, language), "own_views": entries.filter(recipient_kind="holder").count(),
+         "recipients": log_page.recipients(entries), "filters": filters, "next_before": next_before,
+         "query": query.urlencode()},
+    )  # fmt: skip
+
+
+@holder_view
+def basis(request: HttpRequest, pgn: str, code: str) -> HttpResponse:
+    """What a legal basis allows, in words: the target of the article links on the log page."""
+    rule = legal_bases().get(code)
+    if rule is None:
+        raise Http404
+    language = "en" if (get_language() or "nl").startswith("en") else "nl"
+    return render(request, "portal_holder/basis.html", {
+        "basis": rule, "purpose": rule.purpose(language),
+        "fields": log_page.fields_in_words(list(rule.fields), language),
+    })  # fmt: skip
 
 
 @holder_view
