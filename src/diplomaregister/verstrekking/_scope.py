@@ -77,11 +77,11 @@ class Probe:
     applied: bool
 
 
-def probe(requester: Any, code: str, person: Person | None, number: str) -> Probe:
+def probe(requester: Any, code: str, person_id: int | None, number: str) -> Probe:
     """The same three queries for every look-up: enrolled at / awarded by the requester, and an
     open application of the requester under this basis (person id -1 when unknown)."""
     own = scope_organisations(requester.organisation)
-    person_id = person.pk if person is not None else -1
+    person_id = person_id if person_id is not None else -1
     enrolled = Enrolment.objects.filter(person_id=person_id, organisation_id__in=own).exists()
     awarded = Diploma.objects.filter(person_id=person_id, organisation_id__in=own).exists()
     applied = (

@@ -122,6 +122,14 @@ def numbers_of(subject: str) -> list[str]:
     return [person.pgn, *merged]
 
 
+def _person_id(subject: str | Person, number: str) -> int | None:
+    """The person's key, following a merge, read as two integers whether or not the number is known."""
+    if isinstance(subject, Person):
+        return subject.merged_into_id or subject.pk
+    row = Person.objects.filter(pgn=number).values_list("pk", "merged_into_id").first()
+    return (row[1] or row[0]) if row else None
+
+
 def _person(subject: str | Person, number: str) -> Person | None:
     """The person, following a merge (an onderwijsnummer that received a BSN)."""
     person = subject if isinstance(subject, Person) else (
@@ -166,20 +174,24 @@ def disclosing(
     trace = trace_id or new_trace_id()
     number = number_of(subject)
     ids = list(diploma_ids) if diploma_ids is not None else None
-    person = _person(subject, number)
+    # Only the key until the checks pass: building a model for a known person and none for an
+    # unknown one would let the latency tell them apart (bench/oracle.py measured 26 us).
+    person_id = _person_id(subject, number)
     if application:
         _state_application(requester, basis, number, application)
-    facts = _scope.probe(requester, basis, person, number)
+    facts = _scope.probe(requester, basis, person_id, number)
     try:
         if _scope.mode_of(channel) != "request":
             raise Refusal("basis", "Streams and aggregates have their own entry points.")
         rule = _scope.binding(requester, basis, "request")
         scope = rule.scope_for("request")
         _scope.check_person(scope, facts, ids)
-        if person is None:
+        if person_id is None:
             raise Refusal("scope", "The register holds no data of this number.")
     except Refusal as error:
         raise _refuse(requester, basis, number, channel, trace, error) from None
+    person = _person(subject, number)
+    assert person is not None
     requested = tuple(fields) if fields is not None else None
     with transaction.atomic():
         allowed = _scope.fields_for(
