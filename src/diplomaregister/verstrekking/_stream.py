@@ -2,7 +2,9 @@
 (one row per person, constant memory, a subject manifest instead of a log row per person).
 
 Both apply the basis's scope in SQL (``_scope.persons_in_scope``) and project every row through
-``_projection`` like a look-up; the log rows list exactly the fields that were emitted.
+``_projection`` like a look-up; the log rows list exactly the fields that were emitted. On
+PostgreSQL an export's rows come from one SQL query per basis instead (``_export_sql``, the same
+fields and answers; ``SQL_EXPORTS = False`` forces the Python path).
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ from diplomaregister.register.models import (
     PersonVersion,
 )
 from diplomaregister.register.selectors import DiplomaState
-from diplomaregister.verstrekking import _projection, _scope
+from diplomaregister.verstrekking import _export_sql, _projection, _scope
 from diplomaregister.verstrekking._pseudonyms import pseudonym
 
 SETTLE = dt.timedelta(seconds=60)
 CHUNK = 2000
+SQL_EXPORTS = True  # exports on PostgreSQL: one SQL query per basis (_export_sql)
 
 
 def _split(fields: tuple[str, ...]) -> tuple[list[str], list[str]]:
@@ -133,6 +136,9 @@ class ExportStream:
     _refs: Any = None
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
+        if SQL_EXPORTS and _export_sql.applies(self.rule):
+            yield from self._sql()
+            return
         scope = self.rule.scope_for("bulk_export")
         person_fields, diploma_fields = _split(_scope.fields_for(self.rule, None, None))
         persons = Person.objects.filter(
@@ -148,6 +154,23 @@ class ExportStream:
                 chunk = []
         if chunk:
             yield from self._chunk(chunk, scope, person_fields, diploma_fields)
+
+    def _sql(self) -> Iterator[dict[str, Any]]:
+        """The rows of ``_export_sql``: one query, a server-side cursor; pseudonyms and subject
+        references computed here as on the Python path."""
+        plan = _export_sql.plan(self.rule, clock.now(), self.peildatum, self.year)
+        pseudonymised, code = self.rule.pseudonymised, self.requester.code
+        document_fields = set(plan.diploma_fields)
+        for pgn, values, documents in _export_sql.rows(plan):
+            row = {"pseudonym": pseudonym(code, pgn), **values} if pseudonymised else values
+            self.emitted |= row.keys()
+            if documents is not None:
+                if documents:
+                    self.emitted |= document_fields
+                row["documents"] = documents
+            self._refs.write(subject_ref(pgn) + "\n")
+            self.count += 1
+            yield row
 
     def _chunk(self, ids: list[int], scope: str, person_fields: list[str],
                diploma_fields: list[str]) -> Iterator[dict[str, Any]]:  # fmt: skip
