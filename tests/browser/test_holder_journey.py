@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from pathlib import Path
@@ -28,6 +27,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from diplomaregister.core.browser import chromium
 from diplomaregister.extracts import signing
 from diplomaregister.extracts.pki import make_dev_pki
 from diplomaregister.extracts.testing import use_dev_pki
@@ -69,15 +69,8 @@ def demo_person(transactional_db, pki_settings):
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    args = ["--no-sandbox"] if os.geteuid() == 0 else []
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=shutil.which("chromium") or CHROMIUM, args=args
-        )
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _signed_pdf(path: Path) -> str:

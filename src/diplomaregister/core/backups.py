@@ -17,7 +17,6 @@ these logical backups: docs/deploy.md.
 from __future__ import annotations
 
 import glob
-import hashlib
 import importlib.util
 import os
 import re
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+
+from diplomaregister.core.hashing import sha256_of  # noqa: F401  (used by the backup command)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
@@ -66,14 +67,6 @@ def kind_of_file(path: Path) -> str:
     if head.startswith(PGDUMP_MAGIC):
         return "postgresql"
     raise BackupError(f"{path} is neither a pg_dump custom-format archive nor an SQLite database")
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------------

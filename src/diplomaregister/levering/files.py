@@ -5,19 +5,12 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+from diplomaregister.core.hashing import sha256_of  # noqa: F401  (re-exported for callers)
 
 
 def file_format(name: str) -> str:

@@ -4,11 +4,11 @@ a single violation: nothing of theirs is blocked, so nothing of theirs needs 'un
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from diplomaregister.core.browser import chromium
 from diplomaregister.core.tests.conftest import verify
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,15 +30,8 @@ OPERATOR = ["/admin/", "/admin/organisations/organisation/", "/admin/organisatio
 
 @pytest.fixture
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    args = ["--no-sandbox"] if os.geteuid() == 0 else []
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=shutil.which("chromium") or CHROMIUM, args=args
-        )
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def violations(context, url: str) -> list[str]:
