@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import NoReverseMatch, reverse
@@ -96,3 +96,13 @@ def too_many_requests(request: HttpRequest, retry_after: int | None = None) -> H
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+ABOUT_PAGES = ("toegankelijkheid", "privacy", "help", "contact")
+
+
+def about(request: HttpRequest, page: str) -> HttpResponse:
+    """The footer's statements: accessibility, privacy, help and contact (public, no data)."""
+    if page not in ABOUT_PAGES:
+        raise Http404
+    return render(request, f"core/about_{page}.html")

@@ -73,7 +73,8 @@ def check(html: str) -> list[str]:
 def test_portal_pages_pass_basic_accessibility_checks(logged_in, client, holder, language):
     pages = ["/", "/verifieren/", "/instelling/inloggen/", "/mijn/", f"/mijn/diploma/{diploma_ids(holder)[0]}/",
              "/mijn/delen/", "/mijn/inzage-log/", "/mijn/grondslag/art56/", "/delen/not-a-token/",
-             "/mijn/uitgelogd/"]  # fmt: skip
+             "/mijn/uitgelogd/", "/over/toegankelijkheid/", "/over/privacy/", "/over/help/",
+             "/over/contact/"]  # fmt: skip
     for path in pages:
         response = logged_in.get(path, HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code in (200, 404), path
