@@ -139,6 +139,7 @@ NL = {
     "Log in to My diplomas with DigiD to see your diplomas, download a signed extract and share diplomas with a link.": "Log met DigiD in bij Mijn diploma's om uw diploma's te zien, een ondertekend uittreksel te downloaden en diploma's te delen met een link.",
     "Received an extract? Check it on the verification page with its code or by uploading the PDF: no login needed.": "Een uittreksel ontvangen? Controleer het op de controlepagina met de code of door de pdf te uploaden: inloggen is niet nodig.",
     "Questions about a diploma go to the school or institution that awarded it. Questions about the register itself go to the organisation that runs it; this open-source installation sets its contact details in its deployment.": "Vragen over een diploma stelt u aan de school of instelling die het uitreikte. Vragen over het register zelf stelt u aan de organisatie die het beheert; deze open-source installatie legt haar contactgegevens vast bij de inrichting.",
+    "Track": "Leerweg",
     "From": "Vanaf",
     "Until": "Tot en met",
     "Recipient": "Ontvanger",

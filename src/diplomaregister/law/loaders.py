@@ -299,5 +299,5 @@ def disclosure_labels() -> dict[str, dict[str, Label]]:
     raw = _load("disclosure_labels.yaml")
     return {
         section: {k: Label(v["nl"], v["en"], v.get("group", "")) for k, v in raw[section].items()}
-        for section in ("groups", "fields", "channels", "recipient_kinds")
+        for section in ("groups", "fields", "channels", "recipient_kinds", "values", "titles")
     }

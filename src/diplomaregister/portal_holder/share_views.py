@@ -26,7 +26,7 @@ from diplomaregister.verstrekking.engine import NotDisclosed, Requester, disclos
 
 # What the share page shows (templates/portal_holder/shared.html); the log row lists these.
 SHARE_PAGE_FIELDS = ("family_name", "given_names", "birth_date", "kind", "organisation_name",
-                     "date_of_issue", "status")  # fmt: skip
+                     "date_of_issue", "status", "ho_degree", "ho_exam_type", "mbo_level")  # fmt: skip
 
 
 def _fields() -> tuple[str, ...]:

@@ -74,7 +74,8 @@ def _requester(request: HttpRequest, org: Organisation) -> Requester:
 
 # What the inzage page shows (templates/portal_institution/inzage.html); the log row lists these.
 INZAGE_FIELDS = ("pgn", "given_names", "family_name", "kind", "organisation_name", "programme_name",
-                 "date_of_issue", "status", "withdrawal_reason")  # fmt: skip
+                 "date_of_issue", "status", "withdrawal_reason", "ho_degree", "ho_exam_type",
+                 "mbo_level")  # fmt: skip
 
 
 class InzageForm(forms.Form):
