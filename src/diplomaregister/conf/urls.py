@@ -1,22 +1,32 @@
+"""The project's URLs. Plain imports throughout, so the import contracts see every dependency."""
+
+from django.conf.urls import i18n
 from django.contrib import admin
 from django.urls import include, path
 
-from diplomaregister.api.urls import optional_include
+from diplomaregister import auth_urls
+from diplomaregister.api import urls as api_urls
+from diplomaregister.core import urls as core_urls
+from diplomaregister.core import views as core_views
+from diplomaregister.extracts import urls as extract_urls
+from diplomaregister.portal_holder import share_urls
+from diplomaregister.portal_holder import urls as holder_urls
+from diplomaregister.portal_institution import urls as institution_urls
 
 urlpatterns = [
-    path("", include("diplomaregister.core.urls")),
+    path("", include(core_urls)),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", include("diplomaregister.api.urls")),
-    *optional_include("mijn/", "diplomaregister.portal_holder.urls"),
-    *optional_include("delen/", "diplomaregister.portal_holder.share_urls"),
-    *optional_include("verifieren/", "diplomaregister.extracts.urls"),
-    *optional_include("instelling/", "diplomaregister.portal_institution.urls"),
-    *optional_include("", "diplomaregister.auth_urls"),
+    path("i18n/", include(i18n)),
+    path("api/v1/", include(api_urls)),
+    path("mijn/", include(holder_urls)),
+    path("delen/", include(share_urls)),
+    path("verifieren/", include(extract_urls)),
+    path("instelling/", include(institution_urls)),
+    path("", include(auth_urls)),
 ]
 
 # Styled, translated error pages (core/templates/<status>.html); problem details under /api/.
-handler400 = "diplomaregister.core.views.bad_request"
-handler403 = "diplomaregister.core.views.permission_denied"
-handler404 = "diplomaregister.core.views.page_not_found"
-handler500 = "diplomaregister.core.views.server_error"
+handler400 = core_views.bad_request
+handler403 = core_views.permission_denied
+handler404 = core_views.page_not_found
+handler500 = core_views.server_error
