@@ -79,25 +79,25 @@ def feed_page(rule: LegalBasis, requester: Any, trace: str, *, channel: str, aft
         position = window.aggregate(top=Max("pk"))["top"] or after
     person_fields, diploma_fields = _split(_scope.fields_for(rule, None, None))
     people: dict[int, dict[str, Any]] = {}
+    items: list[dict[str, Any]] = []
+    per_person: dict[int, list[dict[str, Any]]] = defaultdict(list)  # one log row each
     for version in page:
         person = version.diploma.person  # after a merge: the BSN person
         if person.pk not in people:
             known = resolve(person.versions.all())
             values = _projection.person_values(person, known, clock.today())
             people[person.pk] = _subject(rule, requester, person, values, person_fields)
-    items = []
-    for version in page:
         state = DiplomaState(version.diploma, version, (version,))
         document = _projection.project(_projection.diploma_values(state), diploma_fields)
-        items.append({"change": version.change, "person": people[version.diploma.person_id],
-                      "document": document})  # fmt: skip
+        item = {"change": version.change, "person": people[person.pk], "document": document}
+        items.append(item)
+        per_person[person.pk].append(item)
+    pgns = {v.diploma.person_id: v.diploma.person.pgn for v in page}
     with transaction.atomic():
-        for person_id, subject in people.items():
-            mine = [i for i, v in zip(items, page, strict=True) if v.diploma.person_id == person_id]
-            fields = sorted(set(subject) | {k for i in mine for k in i["document"]})
-            pgn = next(v.diploma.person.pgn for v in page if v.diploma.person_id == person_id)
+        for person_id, mine in per_person.items():
+            fields = sorted(set(people[person_id]) | {k for i in mine for k in i["document"]})
             log_disclosure(trace_id=trace, basis=rule.code, requester=requester,
-                           subject=subject_ref(pgn), fields=fields, channel=channel,
+                           subject=subject_ref(pgns[person_id]), fields=fields, channel=channel,
                            outcome="disclosed", record_count=len(mine))  # fmt: skip
     return FeedPage(items, position, trace)
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 
 from diplomaregister.core import clock
 from diplomaregister.core.pgn import InvalidPgn, parse_pgn
@@ -115,11 +116,11 @@ def numbers_of(subject: str) -> list[str]:
     """Every persoonsgebonden nummer the person asked for is known by (a BSN and the onderwijsnummers
     merged into it), for the holder's own log page; just the number when the register lacks it."""
     number = number_of(subject)
-    person = _person(number, number)
-    if person is None:
+    person_id = _person_id(number, number)
+    if person_id is None:
         return [number]
-    merged = Person.objects.filter(merged_into=person).values_list("pgn", flat=True)
-    return [person.pgn, *merged]
+    persons = Person.objects.filter(Q(pk=person_id) | Q(merged_into_id=person_id))
+    return list(persons.values_list("pgn", flat=True))
 
 
 def _person_id(subject: str | Person, number: str) -> int | None:
@@ -128,13 +129,6 @@ def _person_id(subject: str | Person, number: str) -> int | None:
         return subject.merged_into_id or subject.pk
     row = Person.objects.filter(pgn=number).values_list("pk", "merged_into_id").first()
     return (row[1] or row[0]) if row else None
-
-
-def _person(subject: str | Person, number: str) -> Person | None:
-    """The person, following a merge (an onderwijsnummer that received a BSN)."""
-    person = subject if isinstance(subject, Person) else (
-        Person.objects.select_related("merged_into").filter(pgn=number).first())  # fmt: skip
-    return person.merged_into if person is not None and person.merged_into_id else person
 
 
 def _refuse(requester: Requester, code: str, number: str, channel: str, trace: str,
@@ -190,8 +184,11 @@ def disclosing(
             raise Refusal("scope", "The register holds no data of this number.")
     except Refusal as error:
         raise _refuse(requester, basis, number, channel, trace, error) from None
-    person = _person(subject, number)
-    assert person is not None
+    person = (
+        subject
+        if isinstance(subject, Person) and subject.pk == person_id
+        else Person.objects.get(pk=person_id)
+    )
     requested = tuple(fields) if fields is not None else None
     with transaction.atomic():
         allowed = _scope.fields_for(
