@@ -46,6 +46,12 @@ def upsert_person(data: PersonData, *, recorded_at: dt.datetime, source: str = "
     problems = validate_person(data, recorded_at.date())
     if problems:
         raise RegisterValidationError(problems)
+    return _apply_identity(data, recorded_at=recorded_at, source=source, organisation=organisation)
+
+
+def _apply_identity(data: PersonData, *, recorded_at: dt.datetime, source: str,
+                    organisation: Organisation | None) -> tuple[Person, list[Violation]]:  # fmt: skip
+    """:func:`upsert_person` for a person already validated."""
     number, _kind = decide.pgn_of(data)
     person = Person.objects.select_for_update().filter(pgn=number).first()
     person = person.merged_into if person is not None and person.merged_into_id else person
@@ -105,8 +111,8 @@ def record_diploma(
     problems = decide.validate(person_data, data, organisation, recorded_at.date())
     if problems:
         raise RegisterValidationError(problems)
-    person, warnings = upsert_person(person_data, recorded_at=recorded_at, source=source,
-                                     organisation=organisation)  # fmt: skip
+    person, warnings = _apply_identity(person_data, recorded_at=recorded_at, source=source,
+                                       organisation=organisation)  # validated above  # fmt: skip
     diploma = (
         Diploma.objects.select_for_update().select_related("person")
         .filter(organisation=organisation, record_key=data.record_key).first()
@@ -158,17 +164,13 @@ def withdraw_diploma(
                 )
             ]
         )
-    columns = {f.name: getattr(current, f.attname) for f in DiplomaVersion._meta.concrete_fields
-               if f.name not in ("id", "diploma", "person")}  # fmt: skip
+    columns = {f.name: getattr(current, f.name) for f in DiplomaVersion._meta.concrete_fields
+               if f.name not in ("id", "diploma", "person", "programme")}  # fmt: skip
     row = decide.withdrawal_row(columns, number=latest.version + 1, effective_date=effective_date,
                                 reason=reason, code=code, recorded_at=recorded_at, source=source)  # fmt: skip
     grades = [{f: getattr(g, f) for f in ("subject_code", "subject_name", "school_exam_grade",
                "central_exam_grade", "final_grade")} for g in current.grades.all()]  # fmt: skip
-    row["programme"] = current.programme
-    row.pop("programme_id", None)
-    return write_version(
-        diploma, {k: v for k, v in row.items() if k != "programme"}, grades, row["programme"]
-    )
+    return write_version(diploma, row, grades, current.programme)
 
 
 @transaction.atomic
