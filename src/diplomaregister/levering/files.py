@@ -6,7 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -48,53 +48,49 @@ class FileFormatError(ValueError):
     """The file as a whole cannot be read (e.g. its CSV header)."""
 
 
+def _json_record(number: int, text: str) -> dict[str, Any]:
+    try:
+        record = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return {"_error": f"line {number} is not valid JSON"}
+    return record if isinstance(record, dict) else {"_error": f"line {number} is not an object"}
+
+
+def _csv_reader(header: list[str], delimiter: str) -> Callable[[int, str], dict[str, Any]]:
+    def record(number: int, text: str) -> dict[str, Any]:
+        try:
+            row = next(csv.reader([text], delimiter=delimiter, strict=True))
+        except csv.Error:
+            return {"_error": f"line {number} has broken quoting (one record per line)"}
+        if len(row) > len(header):
+            return {"_error": f"line {number} has more columns than the header"}
+        return dict(zip(header, row, strict=False))
+
+    return record
+
+
 def read_records(stream: IO[bytes], fmt: str) -> Iterator[dict[str, Any]]:
     """One record per line. A line that cannot be read becomes ``{"_error": ...}`` (the pipeline
     rejects it with that reason) and does not stop the file."""
     lines = _lines(stream)
     if fmt == "jsonl":
-        for number, text, error in lines:
-            if error:
-                yield {"_error": error}
-                continue
-            assert text is not None
-            if not text.strip():
-                continue
-            try:
-                record = json.loads(text)
-            except (json.JSONDecodeError, RecursionError):
-                record = {"_error": f"line {number} is not valid JSON"}
-            yield (
-                record
-                if isinstance(record, dict)
-                else {"_error": f"line {number} is not an object"}
-            )
-        return
-    first = next(lines, None)
-    if first is None:
-        return
-    if first[2] or first[1] is None:
-        raise FileFormatError(f"The CSV header cannot be read: {first[2]}.")
-    delimiter = ";" if first[1].count(";") > first[1].count(",") else ","
-    header = next(csv.reader([first[1]], delimiter=delimiter, strict=True))
-    if len(set(header)) != len(header):
-        raise FileFormatError("The CSV header names a column twice.")
+        parse: Callable[[int, str], dict[str, Any]] = _json_record
+    else:
+        first = next(lines, None)
+        if first is None:
+            return
+        if first[2] or first[1] is None:
+            raise FileFormatError(f"The CSV header cannot be read: {first[2]}.")
+        delimiter = ";" if first[1].count(";") > first[1].count(",") else ","
+        header = next(csv.reader([first[1]], delimiter=delimiter, strict=True))
+        if len(set(header)) != len(header):
+            raise FileFormatError("The CSV header names a column twice.")
+        parse = _csv_reader(header, delimiter)
     for number, text, error in lines:
         if error:
             yield {"_error": error}
-            continue
-        assert text is not None
-        if not text.strip():
-            continue
-        try:
-            row = next(csv.reader([text], delimiter=delimiter, strict=True))
-        except csv.Error:
-            yield {"_error": f"line {number} has broken quoting (one record per line)"}
-            continue
-        if len(row) > len(header):
-            yield {"_error": f"line {number} has more columns than the header"}
-            continue
-        yield dict(zip(header, row, strict=False))
+        elif text is not None and text.strip():
+            yield parse(number, text)
 
 
 def check_header(path: Path, fmt: str) -> None:
