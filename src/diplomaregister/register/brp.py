@@ -16,7 +16,7 @@ from django.db import transaction
 from diplomaregister.core import clock
 from diplomaregister.core.pgn import InvalidPgn, PgnType, parse_pgn
 from diplomaregister.register.errors import Violation
-from diplomaregister.register.models import Change, Person, PersonVersion
+from diplomaregister.register.models import IDENTITY_COLUMNS, Change, Person, PersonVersion
 
 KINDS = {
     # kind -> (fields it carries, change recorded)
@@ -115,7 +115,7 @@ def apply(raw: Any, index: int = 0, *, recorded_at: dt.datetime | None = None,
     values = mutation["values"]
     if latest is not None and all(getattr(latest, k) == v for k, v in values.items()):
         return MutationResult(index, "unchanged", [])
-    base = {f: getattr(latest, f) for f in _COPIED} if latest else {}
+    base = {f: getattr(latest, f) for f in IDENTITY_COLUMNS} if latest else {}
     change = KINDS[mutation["kind"]][1]
     # A birth-date correction changes the whole story (versions are valid from the birth date).
     valid_from = values.get("birth_date") or mutation["valid_from"]
@@ -124,7 +124,3 @@ def apply(raw: Any, index: int = 0, *, recorded_at: dt.datetime | None = None,
         recorded_at=recorded_at, change=change, source=source, **{**base, **values},
     )  # fmt: skip
     return MutationResult(index, "applied", [])
-
-
-_COPIED = ("family_name", "given_names", "gender", "birth_date", "death_date", "birth_place",
-           "birth_country", "nationality", "address", "postcode", "emigration_date")  # fmt: skip

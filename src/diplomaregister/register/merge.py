@@ -13,6 +13,7 @@ from django.db import transaction
 from diplomaregister.core import clock
 from diplomaregister.core.pgn import PgnType, parse_pgn
 from diplomaregister.register.models import (
+    IDENTITY_COLUMNS,
     Change,
     Diploma,
     Enrolment,
@@ -48,9 +49,7 @@ def merge_person(
             PersonVersion.objects.create(
                 person=target, version=1, valid_from=latest.valid_from, recorded_at=recorded_at,
                 change=Change.NEW, source=f"merge:{source.pk}",
-                **{f: getattr(latest, f) for f in ("family_name", "given_names", "gender",
-                   "birth_date", "death_date", "birth_place", "birth_country", "nationality",
-                   "address", "postcode", "emigration_date")},
+                **{f: getattr(latest, f) for f in IDENTITY_COLUMNS},
             )  # fmt: skip
     for model in (Diploma, Enrolment, Result):
         model.objects.filter(person=source).update(person=target)

@@ -103,6 +103,11 @@ class PersonVersion(VersionFields):
         ]
 
 
+# The data columns of an identity version: what a new version (BRP mutation, merge) carries over.
+IDENTITY_COLUMNS = ("family_name", "given_names", "gender", "birth_date", "death_date", "birth_place",
+                    "birth_country", "nationality", "address", "postcode", "emigration_date")  # fmt: skip
+
+
 class Programme(models.Model):
     """Reference list of programmes (art. 6): CROHO (HO), crebo/qualification (MBO), VO profile."""
 
