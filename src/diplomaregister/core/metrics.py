@@ -13,16 +13,16 @@ From the database, at scrape time and cheaply (each scrape reads only the rows a
 previous one; the running totals are kept in the shared cache, so every worker continues where
 another left off):
 
-* ``diplomaregister_disclosures_total{basis,outcome}``: rows of the disclosure log. The log's
-  ``seq`` is gap-free and assigned under the chain head's row lock, so the rows up to the highest
-  visible ``seq`` are all committed and the watermark never skips one.
+* ``diplomaregister_disclosures_total{basis,outcome}``: rows of the disclosure log. Rows older
+  than ``LOG_SETTLE`` are added to the totals once (their transactions have ended, so the id
+  watermark skips none); younger ones are counted afresh at every scrape.
 * ``diplomaregister_deliveries{status}``: deliveries by status. Deliveries older than
   ``SETTLE_AFTER`` that are no longer processing are added to the totals once; younger ones (and
   ones still processing, up to a day) are counted afresh at every scrape.
 * ``diplomaregister_log_chain_head_seq``, ``..._verified_seq``, ``..._verified_timestamp_seconds``,
-  ``..._ok``: the hash chain verified incrementally, at most ``VERIFY_STEP`` rows a scrape, from
-  where the previous scrape stopped, plus the check that the last row is the chain head (rows
-  removed at the end). ``_ok`` is 0 from the first broken row on. Edits to rows verified
+  ``..._ok``: the hash chains verified incrementally, at most ``VERIFY_STEP`` rows a scrape, from
+  where the previous scrape stopped, plus the check that each chain ends at its head (rows
+  removed at the end); the seq figures are rows summed over the chains. ``_ok`` is 0 from the first broken row on. Edits to rows verified
   earlier are what the full ``diplomaregister verify_log`` is for.
 * ``diplomaregister_database_up``: 0 when these queries failed (the request metrics still answer).
 
@@ -73,13 +73,14 @@ LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 120.0),
 )
 
-COUNT_STEP = 500_000  # disclosure-log rows (seq) or deliveries (id) added up per scrape, at most
+COUNT_STEP = 500_000  # disclosure-log rows or deliveries (by id) added up per scrape, at most
 VERIFY_STEP = 5_000  # disclosure-log rows whose hash is checked per scrape, at most
 SETTLE_AFTER = dt.timedelta(minutes=10)
+LOG_SETTLE = dt.timedelta(minutes=5)  # a log row this old was committed (or rolled back) long ago
 STUCK_AFTER = dt.timedelta(days=1)
 DISCLOSURES_KEY = "metrics:disclosures:v1"
 DELIVERIES_KEY = "metrics:deliveries:v1"
-CHAIN_KEY = "metrics:chain:v1"
+CHAIN_KEY = "metrics:chain:v2"
 
 
 def observe_request(method: str, status: int, route: str, seconds: float) -> None:
@@ -92,27 +93,50 @@ def observe_request(method: str, status: int, route: str, seconds: float) -> Non
 
 
 def disclosure_counts() -> dict[tuple[str, str], int]:
-    """Log rows by (basis, outcome): the totals up to the watermark plus the rows after it."""
+    """Log rows by (basis, outcome): the totals up to the watermark plus the rows after it. Rows of
+    the parallel chains commit out of id order, so the watermark only passes rows older than
+    ``LOG_SETTLE`` (every transaction writing one has ended by then); younger ones are counted
+    afresh at every scrape."""
     from diplomaregister.logboek.models import LogEntry
 
     state: dict[str, Any] = cache.get(DISCLOSURES_KEY) or {"upto": 0, "counts": {}}
-    head = LogEntry.objects.aggregate(m=Max("seq"))["m"] or 0
-    if head < state["upto"]:  # another (restored) database: start again
+    last = LogEntry.objects.aggregate(m=Max("id"))["m"] or 0
+    if last < state["upto"]:  # another (restored) database: start again
         state = {"upto": 0, "counts": {}}
-    end = min(head, state["upto"] + COUNT_STEP)
-    if end > state["upto"]:
+    settled = timezone.now() - LOG_SETTLE
+    batch = list(
+        LogEntry.objects.filter(id__gt=state["upto"]).order_by("id").values_list("id", "occurred_at")[:COUNT_STEP]
+    )  # fmt: skip
+    upto, caught_up = state["upto"], len(batch) < COUNT_STEP
+    for pk, at in batch:
+        if at >= settled:
+            caught_up = True
+            break
+        upto = pk
+    if upto > state["upto"]:
         counts = dict(state["counts"])
         rows = (
-            LogEntry.objects.filter(seq__gt=state["upto"], seq__lte=end)
+            LogEntry.objects.filter(id__gt=state["upto"], id__lte=upto)
             .values_list("basis", "outcome")
             .annotate(n=Count("id"))
             .order_by()
         )
         for basis, outcome, n in rows:
             counts[(basis, outcome)] = counts.get((basis, outcome), 0) + n
-        state = {"upto": end, "counts": counts}
+        state = {"upto": upto, "counts": counts}
         cache.set(DISCLOSURES_KEY, state, None)
-    return dict(state["counts"])
+    totals = dict(state["counts"])
+    if not caught_up:  # still catching up in steps: the young rows wait their turn
+        return totals
+    recent = (
+        LogEntry.objects.filter(id__gt=state["upto"])
+        .values_list("basis", "outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for basis, outcome, n in recent:
+        totals[(basis, outcome)] = totals.get((basis, outcome), 0) + n
+    return totals
 
 
 def delivery_counts() -> dict[str, int]:
@@ -152,43 +176,58 @@ def delivery_counts() -> dict[str, int]:
 
 
 def chain_status() -> dict[str, Any]:
-    """Verify the log rows added since the last scrape (at most VERIFY_STEP) and the chain's end."""
+    """Verify the log rows added since the last scrape (at most VERIFY_STEP, chain by chain) and
+    each chain's end against its head. ``head_seq`` and ``verified_seq`` count rows over all chains."""
     from diplomaregister.logboek import chain
     from diplomaregister.logboek.models import ChainHead, LogEntry
 
-    state: dict[str, Any] = cache.get(CHAIN_KEY) or {
-        "seq": 0, "hash": chain.GENESIS, "broken": 0, "at": 0.0,
-    }  # fmt: skip
-    head = ChainHead.objects.filter(pk=1).values_list("seq", "row_hash").first() or (0, "")
-    last = LogEntry.objects.order_by("-seq").values_list("seq", "row_hash").first() or (0, "")
-    if last[0] < state["seq"]:  # another (restored) database
-        state = {"seq": 0, "hash": chain.GENESIS, "broken": 0, "at": 0.0}
-    if not state["broken"]:
-        expected, prev = state["seq"] + 1, state["hash"]
+    fresh: dict[str, Any] = {"chains": {}, "broken": 0, "at": 0.0}
+    state: dict[str, Any] = cache.get(CHAIN_KEY) or fresh
+    heads = {
+        pk: (seq, digest)
+        for pk, seq, digest in ChainHead.objects.values_list("pk", "seq", "row_hash")
+    }
+    ends = dict(
+        LogEntry.objects.values_list("chain").annotate(m=Max("seq")).order_by().values_list("chain", "m")
+    )  # fmt: skip
+    if any(ends.get(int(n), 0) < seq for n, (seq, _) in state["chains"].items()):
+        state = fresh  # another (restored) database
+    budget = VERIFY_STEP
+    chains = dict(state["chains"])
+    for number in sorted(ends):
+        if state["broken"] or budget <= 0:
+            break
+        seq, prev = chains.get(str(number), (0, chain.GENESIS))
         rows = (
-            LogEntry.objects.filter(seq__gt=state["seq"])
+            LogEntry.objects.filter(chain=number, seq__gt=seq)
             .order_by("seq")
-            .only(*chain.HASHED, "prev_hash", "row_hash")[:VERIFY_STEP]
+            .only(*chain.HASHED, "prev_hash", "row_hash")[:budget]
         )
         for row in rows:
+            budget -= 1
             values = {k: getattr(row, k) for k in chain.HASHED}
             if (
-                row.seq != expected
+                row.seq != seq + 1
                 or row.prev_hash != prev
                 or chain.row_hash(prev, values) != row.row_hash
             ):
                 state = {**state, "broken": row.seq}
                 break
-            expected, prev = expected + 1, row.row_hash
-            state = {**state, "seq": row.seq, "hash": row.row_hash}
-        state["at"] = time.time()
-        cache.set(CHAIN_KEY, state, None)
-    # the log ends at the chain head (nothing removed at the end); the head is read first, so a
-    # row appended between the two reads shows as a last row beyond the head: not a break
-    end_ok = head[0] == 0 or last[0] > head[0] or (last[0] == head[0] and last[1] == head[1])
+            seq, prev = row.seq, row.row_hash
+        chains[str(number)] = (seq, prev)
+    state = {**state, "chains": chains, "at": time.time()}
+    cache.set(CHAIN_KEY, state, None)
+
+    # each chain ends at its head (nothing removed at the end); heads are read first, so a row
+    # appended between the two reads shows as a last row beyond the head: not a break
+    def ends_at_head(number: int, seq: int, digest: str) -> bool:
+        end, checked = ends.get(number, 0), chains.get(str(number), (0, ""))
+        return end > seq or (end == seq and (checked[0] < seq or checked[1] == digest))
+
+    end_ok = all(ends_at_head(n, seq, digest) for n, (seq, digest) in heads.items() if seq)
     return {
-        "head_seq": head[0],
-        "verified_seq": state["seq"],
+        "head_seq": sum(seq for seq, _ in heads.values()),
+        "verified_seq": sum(seq for seq, _ in chains.values()),
         "verified_at": state["at"],
         "broken_seq": state["broken"],
         "ok": not state["broken"] and end_ok,

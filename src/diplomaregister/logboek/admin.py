@@ -9,6 +9,7 @@ from diplomaregister.register.admin import ReadOnlyAdmin
 @admin.register(LogEntry)
 class LogEntryAdmin(ReadOnlyAdmin):
     list_display = (
+        "chain",
         "seq",
         "occurred_at",
         "basis",

@@ -1,8 +1,9 @@
 """Disclosure log in the style of Logius' "Logboek dataverwerkingen": one row per disclosure.
 
-Rows are only inserted (PostgreSQL triggers refuse UPDATE and DELETE, migration 0002) and form a hash
-chain: ``row_hash = sha256(prev_hash + canonical row)``, with a gap-free ``seq``; ``verify_log`` finds
-any edited, removed or reordered row. The data subject is stored as a keyed hash of the persoonsgebonden
+Rows are only inserted (PostgreSQL triggers refuse UPDATE and DELETE, migration 0002) and form
+``CHAINS`` hash chains side by side: ``row_hash = sha256(prev_hash + canonical row)``, gap-free ``seq``
+per chain, heads anchored every minute (``LogAnchor``, see ``chain``); ``verify_log`` finds any
+edited, removed or reordered row. The data subject is stored as a keyed hash of the persoonsgebonden
 nummer (``subject_ref``): the holder's portal finds their rows by it, a log reader cannot read the BSN.
 """
 
@@ -10,9 +11,12 @@ from __future__ import annotations
 
 from django.db import models
 
+CHAINS = 32  # chain heads: appenders queue only when more than this many append at once
+
 
 class LogEntry(models.Model):
-    seq = models.BigIntegerField(unique=True, help_text="Position in the hash chain, gap-free.")
+    chain = models.SmallIntegerField(default=1, help_text="Which of the hash chains the row is in.")
+    seq = models.BigIntegerField(help_text="Position in its hash chain, gap-free.")
     occurred_at = models.DateTimeField()
     trace_id = models.CharField(max_length=64)  # no index: random keys make every insert costly
     basis = models.CharField(
@@ -37,17 +41,30 @@ class LogEntry(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["subject_ref", "-occurred_at"])]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="log_chain_seq")]
 
     def __str__(self) -> str:
-        return f"{self.seq} {self.basis} {self.outcome}"
+        return f"{self.chain}/{self.seq} {self.basis} {self.outcome}"
 
 
 class ChainHead(models.Model):
-    """A single row locked while a log row is appended, so the chain has one writer at a time."""
+    """The head of one chain (pk = chain number), locked while a row is appended to that chain, so
+    each chain has one writer at a time; an appender takes any head that is not locked."""
 
     seq = models.BigIntegerField(default=0)
     prev_hash = models.CharField(max_length=64, default="0" * 64)
     row_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class LogAnchor(models.Model):
+    """The heads of every chain at one moment, hash-linked into a chain of their own (insert-only).
+    ``heads`` maps the chain number to ``[seq, row_hash]``."""
+
+    seq = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField()
+    heads = models.JSONField()
+    prev_hash = models.CharField(max_length=64)
+    row_hash = models.CharField(max_length=64)
 
 
 class SubjectManifest(models.Model):

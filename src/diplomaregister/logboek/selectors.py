@@ -16,7 +16,9 @@ def entries_for_subject(*numbers: str) -> QuerySet[LogEntry]:
     them, and bulk exports that contained them."""
     refs = [subject_ref(number) for number in numbers]
     bulk = SubjectManifest.objects.filter(subject_ref__in=refs).values("entry_id")
-    return LogEntry.objects.filter(Q(subject_ref__in=refs) | Q(pk__in=bulk)).order_by("-seq")
+    return LogEntry.objects.filter(Q(subject_ref__in=refs) | Q(pk__in=bulk)).order_by(
+        "-occurred_at", "-id"
+    )
 
 
 def entries(

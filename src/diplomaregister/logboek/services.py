@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import random
+import time
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from diplomaregister.core import clock
 from diplomaregister.core.keys import keyed_hash
 from diplomaregister.core.logging import current_trace_id
 from diplomaregister.law.loaders import legal_bases
 from diplomaregister.logboek import chain
-from diplomaregister.logboek.models import ChainHead, LogEntry, SubjectManifest
+from diplomaregister.logboek.models import CHAINS, ChainHead, LogAnchor, LogEntry, SubjectManifest
+
+logger = logging.getLogger(__name__)
 
 
 def subject_ref(number: str) -> str:
@@ -31,13 +36,23 @@ def new_trace_id() -> str:
     return current_trace_id()[:64] or uuid.uuid4().hex
 
 
-def _head() -> ChainHead:
-    """The chain head, locked until the caller's transaction ends (one appender at a time)."""
-    try:
-        return ChainHead.objects.select_for_update().get(pk=1)
-    except ChainHead.DoesNotExist:
-        ChainHead.objects.get_or_create(pk=1)
-        return ChainHead.objects.select_for_update().get(pk=1)
+def _free_head() -> ChainHead:
+    """A chain head, locked until the caller's transaction ends (one appender per chain). On
+    SQLite writes are serialised anyway: always the first chain."""
+    head = ChainHead.objects.select_for_update().order_by("pk").first()
+    if head is None:
+        _create_heads()
+        head = ChainHead.objects.select_for_update().order_by("pk").first()
+    assert head is not None
+    return head
+
+
+def _create_heads() -> None:
+    ChainHead.objects.bulk_create(
+        [ChainHead(pk=n, seq=0, prev_hash=chain.GENESIS, row_hash=chain.GENESIS)
+         for n in range(1, CHAINS + 1)],
+        ignore_conflicts=True,
+    )  # fmt: skip
 
 
 def log_disclosure(
@@ -56,6 +71,7 @@ def log_disclosure(
     ``subject`` is the subject reference (:func:`subject_ref`), empty for bulk disclosures.
     Joins the caller's transaction without a savepoint: a failure here fails the disclosure."""
     with transaction.atomic(savepoint=False):
+        transaction.on_commit(maybe_anchor)
         return _append(trace_id=trace_id, basis=basis, requester=requester, subject=subject,
                        fields=fields, channel=channel, outcome=outcome, record_count=record_count,
                        reason=reason)  # fmt: skip
@@ -76,7 +92,8 @@ def _append(
     info = legal_bases().get(basis)
     organisation = getattr(requester, "organisation", None)
     values: dict[str, Any] = {
-        "seq": 0,  # set by the chain head
+        "chain": 0,  # set by the chain head taken
+        "seq": 0,
         "occurred_at": clock.now().astimezone(dt.UTC),
         "trace_id": trace_id or new_trace_id(),
         "basis": basis[:32],
@@ -99,8 +116,8 @@ def _append(
     }
     if connection.vendor == "postgresql":
         return _append_postgresql(values, extra)
-    head = _head()
-    values["seq"] = head.seq + 1
+    head = _free_head()
+    values["chain"], values["seq"] = head.pk, head.seq + 1
     digest = chain.row_hash(head.row_hash, values)
     entry = LogEntry.objects.create(**values, **extra, prev_hash=head.row_hash, row_hash=digest)
     head.seq, head.prev_hash, head.row_hash = values["seq"], head.row_hash, digest
@@ -109,43 +126,93 @@ def _append(
 
 
 _COLUMNS = [*chain.HASHED, "activity_nl", "activity_en"]
-_APPEND_SQL = f"""
-WITH head AS (
-    UPDATE logboek_chainhead
-       SET seq = seq + 1,
-           prev_hash = row_hash,
-           row_hash = encode(sha256(convert_to(row_hash || %(before)s || (seq + 1)::text || %(after)s, 'UTF8')), 'hex')
-     WHERE id = 1
- RETURNING seq, prev_hash, row_hash
+_PARAMS = ", ".join(f"%({c})s" for c in _COLUMNS if c not in ("chain", "seq"))
+_HASH = "encode(sha256(convert_to(h.row_hash || %(a)s || h.id::text || %(b)s || (h.seq + 1)::text || %(c)s, 'UTF8')), 'hex')"
+_APPEND_SQL = """
+WITH pick AS (
+    SELECT id FROM logboek_chainhead {which} LIMIT 1 FOR UPDATE {skip}
+), head AS (
+    UPDATE logboek_chainhead h
+       SET seq = h.seq + 1, prev_hash = h.row_hash, row_hash = {hash}
+      FROM pick WHERE h.id = pick.id
+ RETURNING h.id, h.seq, h.prev_hash, h.row_hash
 )
-INSERT INTO logboek_logentry ({", ".join(_COLUMNS)}, prev_hash, row_hash)
-SELECT head.seq, {", ".join(f"%({c})s" for c in _COLUMNS if c != "seq")}, head.prev_hash, head.row_hash
-  FROM head
-RETURNING id, seq, prev_hash, row_hash
-"""  # noqa: S608 (fixed column names)
+INSERT INTO logboek_logentry ({columns}, prev_hash, row_hash)
+SELECT head.id, head.seq, {params}, head.prev_hash, head.row_hash FROM head
+RETURNING id, chain, seq, prev_hash, row_hash
+"""
+_COLUMN_LIST = ", ".join(["chain", "seq", *[c for c in _COLUMNS if c not in ("chain", "seq")]])
+# first any head no one holds; when all are held, wait for one picked at random
+_APPEND_FREE = _APPEND_SQL.format(which="ORDER BY id", skip="SKIP LOCKED", hash=_HASH,
+                                  columns=_COLUMN_LIST, params=_PARAMS)  # fmt: skip
+_APPEND_WAIT = _APPEND_SQL.format(which="WHERE id = %(wait_for)s", skip="", hash=_HASH,
+                                  columns=_COLUMN_LIST, params=_PARAMS)  # fmt: skip
 
 
 def _append_postgresql(values: dict[str, Any], extra: dict[str, str]) -> LogEntry:
-    """One statement: advance the locked chain head, hash in SQL, insert the row. The hash input is
-    the same canonical JSON as chain.canonical(), with the sequence number spliced in by SQL."""
-    before, after = chain.canonical_around_seq(values)
-    params = {
-        **values,
-        **extra,
-        "fields": json.dumps(values["fields"]),
-        "before": before,
-        "after": after,
-    }
+    """One statement: take a free chain head (SKIP LOCKED), advance it, hash in SQL, insert the row.
+    The hash input is chain.canonical() with the chain and sequence numbers spliced in by SQL."""
+    a, b, c = chain.canonical_parts(values)
+    params = {**values, **extra, "fields": json.dumps(values["fields"]), "a": a, "b": b, "c": c,
+              "wait_for": random.randint(1, CHAINS)}  # noqa: S311 (load spreading, not security)  # fmt: skip
     with connection.cursor() as cursor:
-        cursor.execute(_APPEND_SQL, params)
-        row = cursor.fetchone()
-        if row is None:  # no chain head yet (new or flushed database)
-            cursor.execute("INSERT INTO logboek_chainhead (id, seq, prev_hash, row_hash) "
-                           "VALUES (1, 0, %s, %s) ON CONFLICT (id) DO NOTHING", [chain.GENESIS, chain.GENESIS])  # fmt: skip
-            cursor.execute(_APPEND_SQL, params)
+        for sql in (_APPEND_FREE, _APPEND_WAIT):
+            cursor.execute(sql, params)
             row = cursor.fetchone()
-    pk, seq, prev_hash, digest = row
-    return LogEntry(pk=pk, **{**values, "seq": seq}, **extra, prev_hash=prev_hash, row_hash=digest)
+            if row is not None:
+                break
+        else:  # no chain heads yet (new or flushed database)
+            _create_heads()
+            cursor.execute(_APPEND_WAIT, params)
+            row = cursor.fetchone()
+    pk, number, seq, prev_hash, digest = row
+    return LogEntry(pk=pk, **{**values, "chain": number, "seq": seq}, **extra, prev_hash=prev_hash,
+                    row_hash=digest)  # fmt: skip
+
+
+ANCHOR_EVERY = 60.0  # seconds between anchors written by one process
+_last_anchor = [0.0]
+
+
+def maybe_anchor() -> None:
+    """After a commit: anchor the chain heads if this process has not done so for a minute. A
+    failure here never fails the disclosure (its row is committed); the next one tries again."""
+    now = time.monotonic()
+    if now - _last_anchor[0] < ANCHOR_EVERY:
+        return
+    _last_anchor[0] = now
+    try:
+        anchor()
+    except DatabaseError:
+        logger.warning("log.anchor_failed", exc_info=True)
+
+
+def anchor() -> LogAnchor | None:
+    """Record every chain's head in the anchor chain. Heads are read as committed (no lock is
+    taken on them); one anchorer at a time (None when another holds the anchor lock)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ANCHOR_LOCK])
+                if not cursor.fetchone()[0]:
+                    return None
+        last = LogAnchor.objects.order_by("-seq").first()
+        heads = {
+            str(pk): [seq, digest]
+            for pk, seq, digest in ChainHead.objects.order_by("pk").values_list("pk", "seq", "row_hash")
+            if seq
+        }  # fmt: skip
+        if last is not None and last.heads == heads:
+            return last  # nothing appended since
+        seq, prev = (last.seq + 1, last.row_hash) if last else (1, chain.GENESIS)
+        at = clock.now().astimezone(dt.UTC)
+        return LogAnchor.objects.create(
+            seq=seq, occurred_at=at, heads=heads, prev_hash=prev,
+            row_hash=chain.anchor_hash(prev, seq, at, heads),
+        )  # fmt: skip
+
+
+ANCHOR_LOCK = 0x4C4F47  # "LOG": the advisory lock key of the anchorer
 
 
 MANIFEST_BATCH = 10_000

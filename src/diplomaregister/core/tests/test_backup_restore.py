@@ -78,7 +78,7 @@ def test_backup_restore_into_a_fresh_database_and_verify_log(tmp_path, fresh_dat
     out = tmp_path / "register.backup"
     stdout = io.StringIO()
     call_command("backup", out=str(out), stdout=stdout)
-    assert f"disclosure log head at the start: row {source['log']}" in stdout.getvalue()
+    assert f"disclosure log at the start: {source['log']} rows" in stdout.getvalue()
     assert stat.S_IMODE(out.stat().st_mode) == 0o600  # it holds personal data
     assert backups.kind_of_file(out) == connection.vendor
     assert not list(tmp_path.glob("*.partial"))

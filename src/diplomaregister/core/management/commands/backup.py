@@ -41,7 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"backup of {backups.vendor(db)} database {Path(str(db['NAME'])).name} written to "
             f"{out} ({out.stat().st_size:,} bytes, sha256 {backups.sha256_of(out)})"
-            + (f"; disclosure log head at the start: row {head}" if head is not None else "")
+            + (f"; disclosure log at the start: {head} rows" if head is not None else "")
         )
 
     def _log_head(self, url: str | None) -> int | None:
@@ -49,5 +49,5 @@ class Command(BaseCommand):
             return None
         from diplomaregister.logboek.models import ChainHead
 
-        head = ChainHead.objects.filter(pk=1).values_list("seq", flat=True).first()
-        return head or 0
+        heads = ChainHead.objects.values_list("seq", flat=True)
+        return sum(heads)
