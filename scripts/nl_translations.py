@@ -193,6 +193,46 @@ PLURALS = {
     ),
 }
 
+# Issue 14: notices, share links, institution dashboard, operator overview.
+NL.update({
+    "Hello,": "Beste,",
+    "The Diplomaregister gave data about you to:": "Het Diplomaregister heeft gegevens over u gegeven aan:",
+    "Why": "Waarom",
+    "Through": "Via",
+    "See everything in Mijn diploma's, under 'Who viewed my data':": "Alles staat in Mijn diploma's, onder 'Wie heeft mijn gegevens bekeken':",
+    "Change or stop these notices:": "Deze meldingen wijzigen of stoppen:",
+    "This message was sent automatically; do not reply to it.": "Dit bericht is automatisch verstuurd; u kunt er niet op antwoorden.",
+    "A holder asked you to correct a document you delivered:": "Een diplomahouder vraagt u een document te corrigeren dat u heeft geleverd:",
+    "record key": "recordsleutel",
+    "Open the queue in the institution portal:": "Open de wachtrij in het instellingsportaal:",
+    "Notices": "Meldingen",
+    "Get an e-mail when the register gives your data to someone else: a school or institution, a government body, someone who opens your share link or checks your extract.": "Krijg een e-mail als het register uw gegevens aan iemand anders geeft: een school of instelling, een overheidsorganisatie, iemand die uw deellink opent of uw uittreksel controleert.",
+    "Notices are on: once a day to %(email)s.": "Meldingen staan aan: één keer per dag naar %(email)s.",
+    "Notices are on: at once to %(email)s.": "Meldingen staan aan: direct naar %(email)s.",
+    "E-mail address": "E-mailadres",
+    "How often": "Hoe vaak",
+    "At once, for each look-up": "Direct, bij elke opvraging",
+    "Once a day, all together": "Eén keer per dag, alles samen",
+    "Save": "Opslaan",
+    "Turn notices on": "Meldingen aanzetten",
+    "Turn notices off": "Meldingen uitzetten",
+    "Your notices": "Uw meldingen",
+    "E-mailed": "Gemaild op",
+    "Not e-mailed yet": "Nog niet gemaild",
+    "No notices yet.": "Nog geen meldingen.",
+})
+PLURALS.update({
+    ("Diplomaregister: your data was viewed", "Diplomaregister: your data was viewed %(counter)s times"): (
+        "Diplomaregister: uw gegevens zijn bekeken",
+        "Diplomaregister: uw gegevens zijn %(counter)s keer bekeken",
+    ),
+    ("Diplomaregister: a new correction request", "Diplomaregister: %(counter)s new correction requests"): (
+        "Diplomaregister: een nieuw correctieverzoek",
+        "Diplomaregister: %(counter)s nieuwe correctieverzoeken",
+    ),
+})
+# end of issue 14 block
+
 
 def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

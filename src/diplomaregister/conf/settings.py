@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "diplomaregister.extracts",
     "diplomaregister.portal_holder",
     "diplomaregister.portal_institution",
+    "diplomaregister.notices",
+    "diplomaregister.overview",
     "diplomaregister.api",
     "diplomaregister.demo",
 ]
@@ -278,3 +280,13 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'", *env.get(env.CSP_FORM_ACTION).split()],
     }
 }
+
+# Notices (notices/): tasks through django-tasks, e-mail through Django's mail backend (the
+# console in development). `diplomaregister notices_worker` enqueues them every 30 seconds.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = "Diplomaregister <noreply@diplomaregister.example>"

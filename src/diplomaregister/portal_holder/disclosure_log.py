@@ -82,7 +82,7 @@ def rows(entries: list[LogEntry], language: str) -> list[Row]:
             entry.activity_en if language == "en" else entry.activity_nl)  # fmt: skip
         channel = labels["channels"].get(entry.channel)
         out.append(Row(
-            seq=entry.seq, when=timezone.localtime(entry.occurred_at), who=who, who_kind=kind,
+            seq=entry.pk, when=timezone.localtime(entry.occurred_at), who=who, who_kind=kind,
             why=why, article=entry.article, basis=entry.basis, what=fields_in_words(list(entry.fields), language),
             channel=channel.text(language) if channel else entry.channel,
             given=entry.outcome == "disclosed", count=entry.record_count,
@@ -120,16 +120,16 @@ def others(entries: QuerySet[LogEntry], filters: Filters) -> QuerySet[LogEntry]:
     if filters.recipient:
         rows_ = rows_.filter(recipient_code=filters.recipient)
     if filters.before:
-        rows_ = rows_.filter(seq__lt=filters.before)
+        rows_ = rows_.filter(pk__lt=filters.before)
     return rows_
 
 
 def page(entries: QuerySet[LogEntry], filters: Filters) -> tuple[list[LogEntry], int | None]:
     """One page, newest first, and the position to continue from (None at the end)."""
-    batch = list(others(entries, filters).order_by("-seq")[: PAGE + 1])
+    batch = list(others(entries, filters).order_by("-id")[: PAGE + 1])
     more = len(batch) > PAGE
     batch = batch[:PAGE]
-    return batch, (batch[-1].seq if more and batch else None)
+    return batch, (batch[-1].pk if more and batch else None)
 
 
 def recipients(entries: QuerySet[LogEntry]) -> list[tuple[str, str]]:

@@ -16,3 +16,16 @@ class ShareForm(forms.Form):
     def __init__(self, *args, choices=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["diplomas"].choices = choices
+
+
+class NoticeForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        choices=[
+            ("each", _("At once, for each look-up")),
+            ("daily", _("Once a day, all together")),
+        ],
+        widget=forms.RadioSelect,
+        initial="each",
+    )

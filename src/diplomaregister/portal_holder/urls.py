@@ -1,6 +1,6 @@
 from django.urls import path
 
-from diplomaregister.portal_holder import views
+from diplomaregister.portal_holder import notice_views, views
 
 app_name = "holder_portal"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("uittreksel/", views.extract, name="extract"),
     path("inzage-log/", views.disclosure_log, name="disclosure_log"),
     path("grondslag/<str:code>/", views.basis, name="basis"),
+    path("meldingen/", notice_views.notice_settings, name="notices"),
     path("delen/", views.shares, name="shares"),
     path("delen/<str:short_id>/intrekken/", views.revoke_share, name="revoke_share"),
     path("uitloggen/", views.logout_view(), name="logout"),

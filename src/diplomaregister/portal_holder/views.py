@@ -227,7 +227,7 @@ def disclosure_log(request: HttpRequest, pgn: str) -> HttpResponse:
     filters = log_page.Filters.from_query(request.GET)
     if request.GET.get("formaat") == "csv":  # one's own log, filtered, in full
         everything = list(log_page.others(entries, log_page.Filters(filters.since, filters.until,
-                                                                     filters.recipient)).order_by("-seq")[:10_000])  # fmt: skip
+                                                                     filters.recipient)).order_by("-id")[:10_000])  # fmt: skip
         response = HttpResponse(log_page.as_csv(log_page.rows(everything, language), language),
                                 content_type="text/csv; charset=utf-8")  # fmt: skip
         name = "who-viewed-my-data.csv" if language == "en" else "wie-bekeek-mijn-gegevens.csv"

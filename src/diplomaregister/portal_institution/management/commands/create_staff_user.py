@@ -21,6 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", required=True)
         parser.add_argument("--username", required=True)
         parser.add_argument("--password", help="default: a random password, printed once")
+        parser.add_argument("--email", default="", help="where notices of correction requests go")
 
     def handle(self, *args: Any, **options: Any) -> None:
         org = Organisation.objects.filter(code=options["organisation"]).first()
@@ -30,7 +31,9 @@ class Command(BaseCommand):
         if user_model.objects.filter(username=options["username"]).exists():
             raise CommandError("that username exists")
         password = options["password"] or secrets.token_urlsafe(12)
-        user = user_model.objects.create_user(username=options["username"], password=password)
+        user = user_model.objects.create_user(
+            username=options["username"], password=password, email=options["email"]
+        )
         StaffMembership.objects.create(user=user, organisation=org)
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
         self.stdout.write(f"staff user {user.username} for {org.code} ({org.name})")
