@@ -135,6 +135,13 @@ SHARE_LINK_RATE = declare(
     "30/minute",
     "Share-link page views allowed per client address (`N/second|minute|hour`).",
 )
+DIPLOMA_SCENARIO = declare(
+    "DIPLOMAREGISTER_SCENARIO",
+    "1",
+    "Active scenario of the extended diploma data (law/scenarios.yaml, verkenning 2025): `1` "
+    "complete extension, `2` what the issued diploma carries, `3` most requested data, `4` no "
+    "change. Extended fields outside it are not stored (per-record warning) and not shown.",
+)
 
 # Serving (`make run`, `diplomaregister serve`).
 HOST = declare("HOST", "127.0.0.1", "Address `make run` and `diplomaregister serve` bind to.")

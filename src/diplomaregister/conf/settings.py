@@ -248,6 +248,7 @@ DIGID_MOCK_CANCEL_URL = "/"
 DIGID_MOCK_IDP_VALIDATE_CALLBACK_URLS = True
 LOGIN_URL = "/digid/login/"
 SHARE_LINK_RATE = env.get(env.SHARE_LINK_RATE)
+DIPLOMA_SCENARIO = env.get(env.DIPLOMA_SCENARIO)  # law/scenarios.yaml
 
 # Guards (see conf/env.py): API throttling and tokens, the staff login lockout, the cache they
 # count in, and the Content-Security-Policy.

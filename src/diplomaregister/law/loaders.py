@@ -81,6 +81,9 @@ class CatalogueField:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
+    type: str = ""  # text | code | decimal | date | list (extended fields)
+    length: int | None = None  # characters, digits, or entries of a list
+    code_list: str = ""  # a list of code_lists.yaml
 
 
 @dataclass(frozen=True)
@@ -164,8 +167,88 @@ def field_catalogue() -> FieldCatalogue:
                 minimum=item.get("min"),
                 maximum=item.get("max"),
                 choices=tuple(item.get("choices", ())),
+                type=item.get("type", ""),
+                length=item.get("length"),
+                code_list=item.get("code_list", ""),
             )
     return FieldCatalogue(fields)
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    nl: str
+    en: str
+    extra: dict[str, Any] = field(default_factory=dict)  # kinds, sectors, credits
+
+    def text(self, language: str = "nl") -> str:
+        return self.en if language.startswith("en") else self.nl
+
+
+@cache
+def code_lists() -> dict[str, dict[str, Code]]:
+    """The code lists of the extended diploma data (code_lists.yaml): list -> code -> words."""
+    raw = _load("code_lists.yaml")
+    return {
+        name: {
+            str(code): Code(str(code), item["nl"], item["en"],
+                            {k: v for k, v in item.items() if k not in ("nl", "en")})
+            for code, item in entries.items()
+        }
+        for name, entries in raw.items()
+        if isinstance(entries, dict)
+    }  # fmt: skip
+
+
+@cache
+def propedeuse_credits() -> int:
+    return int(_load("code_lists.yaml")["propedeuse_credits"])
+
+
+@dataclass(frozen=True)
+class ExtendedField:
+    """One extended field of law/scenarios.yaml: its catalogue keys and disclosure outputs."""
+
+    name: str
+    catalogue: tuple[str, ...]
+    outputs: tuple[str, ...]
+    source: str
+    bytes: int
+    baseline: bool = False
+
+
+@dataclass(frozen=True)
+class Scenario:
+    code: str
+    name_nl: str
+    name_en: str
+    stored: frozenset[str]
+    shown: frozenset[str]
+
+    def name(self, language: str = "nl") -> str:
+        return self.name_en if language.startswith("en") else self.name_nl
+
+
+@cache
+def extended_fields() -> dict[str, ExtendedField]:
+    raw = _load("scenarios.yaml")["fields"]
+    return {
+        name: ExtendedField(name, tuple(item["catalogue"]), tuple(item["outputs"]),
+                            item["source"], int(item["bytes"]), bool(item.get("baseline", False)))
+        for name, item in raw.items()
+    }  # fmt: skip
+
+
+@cache
+def scenarios() -> dict[str, Scenario]:
+    raw = _load("scenarios.yaml")["scenarios"]
+    baseline = {n for n, f in extended_fields().items() if f.baseline}
+    return {
+        str(code): Scenario(str(code), item["name_nl"], item["name_en"],
+                            frozenset(item["stored"]) | baseline,
+                            frozenset(item["shown"]) | baseline)
+        for code, item in raw.items()
+    }  # fmt: skip
 
 
 @cache

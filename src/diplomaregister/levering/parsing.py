@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from diplomaregister.law.loaders import withdrawal_codes
+from diplomaregister.levering import parsing_extended
 from diplomaregister.register.errors import Violation
 from diplomaregister.register.inputs import DiplomaData, GradeData, PersonData
 
@@ -25,15 +26,22 @@ COMMON = ("type", "action", "record_key", "organisation", *PERSON_FIELDS)
 # The fields each record type may carry (art. 18: inschrijvingen and resultaten; art. 22: diploma's).
 FIELDS = {
     "diploma": (*COMMON, "kind", "date_of_issue", "exam_date", "mbo_level", "bekostigd",
-                "overige_gegevens", "grades", *TEXT_FIELDS),
+                "overige_gegevens", "grades", *TEXT_FIELDS, *parsing_extended.FIELDS),
     "withdraw": (*COMMON, "effective_date", "reason", "reason_code"),
     "enrolment": (*COMMON, "start_date", "end_date", "end_reason", "enrolment_form", "prior_education",
                   "programme_code", "programme_form", "programme_phase", "vo_leerweg"),
     "result": (*COMMON, "result_type", "result_date", "subject_code", "school_exam_grade",
                "central_exam_grade", "final_grade", "outcome"),
 }  # fmt: skip
-STRUCTURED = {"grades": list, "overige_gegevens": dict}
-NUMBERS = {"mbo_level", "school_exam_grade", "central_exam_grade", "final_grade"}
+STRUCTURED = {"grades": list, "overige_gegevens": dict, "awarding_organisations": list,
+              "instruction_languages": list}  # fmt: skip
+NUMBERS = {
+    "mbo_level",
+    "school_exam_grade",
+    "central_exam_grade",
+    "final_grade",
+    "weighted_average",
+}
 
 
 @dataclass
@@ -161,6 +169,7 @@ def _grades(raw: dict[str, Any], problems: list[Violation]) -> list[GradeData]:
                 g.get("central_exam_grade"), f"grades[{i}].central_exam_grade", problems
             ),
             final_grade=_decimal(g.get("final_grade"), f"grades[{i}].final_grade", problems),
+            **parsing_extended.course_values(g, i, problems),
         )
         for i, g in enumerate(value)
     ]
@@ -235,6 +244,7 @@ def parse(raw: dict[str, Any]) -> Parsed:
         overige_gegevens=overige if isinstance(overige, dict) else {},
         grades=_grades(raw, problems),
         **{name: _text(raw, name) for name in TEXT_FIELDS},
+        **parsing_extended.extended_values(raw, problems),
     )
     return Parsed(action, record_key, person, diploma, None, "", problems)
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from diplomaregister.core.pgn import PgnType, parse_pgn
 from diplomaregister.organisations.models import Organisation
+from diplomaregister.register import extended
 from diplomaregister.register.errors import Violation
 from diplomaregister.register.inputs import DiplomaData, GradeData, PersonData
 from diplomaregister.register.models import (
@@ -36,6 +37,13 @@ OTHER_PERSON = Violation("pgn", "record_key.other_person",
 WITHDRAWN = Violation(
     "record_key", "withdrawn", "The document was withdrawn; it cannot be corrected."
 )
+UNISSUE = Violation("earned", "earned.already_issued", "The document was issued; it cannot go back "
+                    "to earned-not-issued. Withdraw it if it was issued in error.")  # fmt: skip
+# The grade-row columns (VO subject grades and HO course results), in DiplomaGrade and GradeData.
+GRADE_COLUMNS = ("subject_code", "subject_name", "school_exam_grade", "central_exam_grade",
+                 "final_grade", "credits_ec", "pass_result", "result_date")  # fmt: skip
+EXTENDED_COLUMNS = ("specialisation", "judicium", "degree", "degree_addition",
+                    "awarding_organisations", "instruction_languages", "weighted_average")  # fmt: skip
 
 
 def identity_values(data: PersonData) -> dict[str, Any]:
@@ -109,13 +117,11 @@ def version_row(data: DiplomaData, organisation: Organisation, *, number: int, c
         "mbo_level": data.mbo_level, "mbo_leerweg": data.mbo_leerweg, "ho_degree": data.ho_degree,
         "ho_exam_type": data.ho_exam_type, "bekostigd": data.bekostigd,
         "overige_gegevens": data.overige_gegevens,
+        **{name: getattr(data, name) for name in EXTENDED_COLUMNS},
     }  # fmt: skip
-    grades = [
-        {"subject_code": g.subject_code, "subject_name": g.subject_name,
-         "school_exam_grade": g.school_exam_grade, "central_exam_grade": g.central_exam_grade,
-         "final_grade": g.final_grade}
-        for g in data.grades
-    ]  # fmt: skip
+    if data.earned:
+        version["status"] = DiplomaStatus.EARNED
+    grades = [{name: getattr(g, name) for name in GRADE_COLUMNS} for g in data.grades]
     return version, grades
 
 
@@ -137,8 +143,10 @@ def as_input(version: DiplomaVersion, record_key: str) -> DiplomaData:
         mbo_leerweg=version.mbo_leerweg, ho_degree=version.ho_degree,
         ho_exam_type=version.ho_exam_type, bekostigd=version.bekostigd,
         overige_gegevens=version.overige_gegevens,
-        grades=[GradeData(g.subject_code, g.subject_name, g.school_exam_grade, g.central_exam_grade,
-                          g.final_grade) for g in version.grades.all()],
+        grades=[GradeData(**{name: getattr(g, name) for name in GRADE_COLUMNS})
+                for g in version.grades.all()],
+        earned=version.status == DiplomaStatus.EARNED,
+        **{name: getattr(version, name) for name in EXTENDED_COLUMNS},
     )  # fmt: skip
 
 
@@ -149,11 +157,14 @@ class DiplomaDecision:
     version: dict[str, Any] | None = None  # columns of the new DiplomaVersion
     grades: list[dict[str, Any]] = field(default_factory=list)
     programme_code: str = ""
+    warnings: list[Violation] = field(default_factory=list)  # e.g. scenario.not_stored
 
 
 def validate(person: PersonData, data: DiplomaData, organisation: Organisation,
              today: dt.date) -> list[Violation]:  # fmt: skip
-    return validate_person(person, today) + validate_diploma(data, organisation, today)
+    """Every rule of a delivered document, on what the active scenario stores of it."""
+    stored, _warnings = extended.cut(data)
+    return validate_person(person, today) + validate_diploma(stored, organisation, today)
 
 
 def decide_diploma(data: DiplomaData, organisation: Organisation, *, holder_pgn: str | None,
@@ -163,20 +174,32 @@ def decide_diploma(data: DiplomaData, organisation: Organisation, *, holder_pgn:
     new -> created; same data -> unchanged; other data -> a correction (a new version whose valid
     time covers the whole earlier story); another person's key or a withdrawn one -> rejected."""
     assert data.date_of_issue is not None
+    previous = as_input(latest, data.record_key) if latest is not None else None
+    data, warnings = extended.cut(data, previous)
+    assert data.date_of_issue is not None
     if latest is None:
         version, grades = version_row(data, organisation, number=1, change=Change.NEW,
                                       valid_from=data.date_of_issue, recorded_at=recorded_at,
                                       source=source)  # fmt: skip
-        return DiplomaDecision("created", [], version, grades, data.programme_code)
+        return DiplomaDecision("created", [], version, grades, data.programme_code, warnings)
+    assert previous is not None
     if holder_pgn != delivered_pgn:
         return DiplomaDecision("rejected", [OTHER_PERSON])
     if latest.status == DiplomaStatus.WITHDRAWN:
         return DiplomaDecision("rejected", [WITHDRAWN])
+    if data.earned and latest.status != DiplomaStatus.EARNED:
+        return DiplomaDecision("rejected", [UNISSUE])
     delivered = replace(data, sector=sector_for(data, organisation))
-    if as_input(latest, data.record_key).comparable() == delivered.comparable():
-        return DiplomaDecision("unchanged")
+    if previous.comparable() == delivered.comparable():
+        return DiplomaDecision("unchanged", [], warnings=warnings)
+    if latest.status == DiplomaStatus.EARNED and not data.earned:
+        # Issued: the document is valid from its date of issue; before it, it stays earned.
+        version, grades = version_row(data, organisation, number=latest.version + 1,
+                                      change=Change.ISSUE, valid_from=data.date_of_issue,
+                                      recorded_at=recorded_at, source=source)  # fmt: skip
+        return DiplomaDecision("corrected", [], version, grades, data.programme_code, warnings)
     version, grades = version_row(data, organisation, number=latest.version + 1,
                                   change=Change.CORRECTION,
                                   valid_from=min(latest.valid_from, data.date_of_issue),
                                   recorded_at=recorded_at, source=source)  # fmt: skip
-    return DiplomaDecision("corrected", [], version, grades, data.programme_code)
+    return DiplomaDecision("corrected", [], version, grades, data.programme_code, warnings)

@@ -27,6 +27,15 @@ class GradeData:
     school_exam_grade: Decimal | None = None
     central_exam_grade: Decimal | None = None
     final_grade: Decimal | None = None
+    # HO course results (a unit): EC, "voldaan"/"vrijstelling" instead of a grade, date passed.
+    credits_ec: Decimal | None = None
+    pass_result: str = ""
+    result_date: dt.date | None = None
+
+    def row(self) -> tuple[Any, ...]:
+        return (self.subject_code, self.subject_name, self.school_exam_grade,
+                self.central_exam_grade, self.final_grade, self.credits_ec, self.pass_result,
+                self.result_date)  # fmt: skip
 
 
 @dataclass
@@ -48,19 +57,23 @@ class DiplomaData:
     bekostigd: bool | None = None  # the programme's funding when delivered (art. 16 d, i, k)
     overige_gegevens: dict[str, Any] = field(default_factory=dict)
     grades: list[GradeData] = field(default_factory=list)
+    # Extended diploma data (law/scenarios.yaml, law/field_catalogue.yaml).
+    specialisation: str = ""
+    judicium: str = ""
+    degree: str = ""
+    degree_addition: str = ""
+    awarding_organisations: list[dict[str, str]] = field(default_factory=list)
+    instruction_languages: list[str] = field(default_factory=list)
+    weighted_average: Decimal | None = None
+    earned: bool = False  # earned but not (yet) handed over; date_of_issue defaults to exam_date
+
+    def __post_init__(self) -> None:
+        if self.earned and self.date_of_issue is None:
+            self.date_of_issue = self.exam_date
 
     # Fields compared to decide "unchanged" versus "correction" (record_key is the identity).
     def comparable(self) -> dict[str, Any]:
         skip = {"record_key", "grades"}
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
-        data["grades"] = sorted(
-            (
-                g.subject_code,
-                g.subject_name,
-                g.school_exam_grade,
-                g.central_exam_grade,
-                g.final_grade,
-            )
-            for g in self.grades
-        )
+        data["grades"] = sorted((g.row() for g in self.grades), key=repr)
         return data

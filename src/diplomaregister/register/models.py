@@ -22,6 +22,7 @@ class Change(models.TextChoices):
     CORRECTION = "correction", "Correctie"
     WITHDRAWAL = "withdrawal", "Intrekking"
     DEATH = "death", "Overlijden"
+    ISSUE = "issue", "Uitreiking"  # an earned document was handed over (status earned -> valid)
 
 
 class Sector(models.TextChoices):
@@ -224,6 +225,9 @@ class Diploma(models.Model):
 class DiplomaStatus(models.TextChoices):
     VALID = "valid", "Geldig"
     WITHDRAWN = "withdrawn", "Ingetrokken"
+    # Earned but not (yet) handed over, e.g. a student who postpones graduation: the holder sees it,
+    # no recipient, share link or extract does; a later delivery with the date of issue issues it.
+    EARNED = "earned", "Behaald, nog niet uitgereikt"
 
 
 class DiplomaVersion(VersionFields):
@@ -256,6 +260,17 @@ class DiplomaVersion(VersionFields):
                  ("other", "other")],
         help_text="law/legal_bases.yaml withdrawal_codes; misattributed documents vanish for the holder.",
     )  # fmt: skip
+    # Extended diploma data (law/scenarios.yaml; stored only as far as the active scenario says).
+    specialisation = models.CharField(max_length=200, blank=True)
+    judicium = models.CharField(max_length=16, blank=True)
+    degree = models.CharField(max_length=16, blank=True)
+    degree_addition = models.CharField(max_length=32, blank=True)
+    awarding_organisations = models.JSONField(
+        default=list, blank=True,
+        help_text="Joint degree: [{organisation_code} | {name, country}], the delivering one included.",
+    )  # fmt: skip
+    instruction_languages = models.JSONField(default=list, blank=True)
+    weighted_average = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     # Art. 17 lid 2 ("overige diplomagegevens") is missing from the seed text; its parts are kept here,
     # keyed by field-catalogue name (entity "diploma_overig"), until the text is known.
     # See docs/legal-open-questions.md.
@@ -283,6 +298,10 @@ class DiplomaGrade(models.Model):
     school_exam_grade = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     central_exam_grade = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     final_grade = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    # An HO course result (unit): its EC, "voldaan"/"vrijstelling" when it has no grade, its date.
+    credits_ec = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    pass_result = models.CharField(max_length=16, blank=True)
+    result_date = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["person", "diploma_version"])]

@@ -124,6 +124,7 @@ def record_diploma(
     )  # fmt: skip
     if choice.action == "rejected":
         raise RegisterValidationError(choice.violations)
+    warnings += choice.warnings  # fields outside the active scenario, not stored
     if choice.action == "unchanged":
         assert diploma is not None and latest is not None
         return Outcome("unchanged", diploma, latest, tuple(warnings))
@@ -168,8 +169,7 @@ def withdraw_diploma(
                if f.name not in ("id", "diploma", "person", "programme")}  # fmt: skip
     row = decide.withdrawal_row(columns, number=latest.version + 1, effective_date=effective_date,
                                 reason=reason, code=code, recorded_at=recorded_at, source=source)  # fmt: skip
-    grades = [{f: getattr(g, f) for f in ("subject_code", "subject_name", "school_exam_grade",
-               "central_exam_grade", "final_grade")} for g in current.grades.all()]  # fmt: skip
+    grades = [{f: getattr(g, f) for f in decide.GRADE_COLUMNS} for g in current.grades.all()]
     return write_version(diploma, row, grades, current.programme)
 
 

@@ -15,6 +15,7 @@ from diplomaregister.core.pgn import InvalidPgn, PgnType, parse_pgn
 from diplomaregister.law.loaders import DocumentKind, document_kinds, field_catalogue
 from diplomaregister.organisations.models import Organisation
 from diplomaregister.register.errors import Violation
+from diplomaregister.register.extended import validate_extended
 from diplomaregister.register.inputs import DiplomaData, PersonData
 from diplomaregister.register.models import (
     Diploma,
@@ -261,6 +262,7 @@ def validate_diploma(
             )
         )
     problems += _catalogue_rules(data, sector) + _grade_rules(data)
+    problems += validate_extended(data, organisation.code, sector, today)
     problems += _lengths(Diploma, data, ("record_key",))
     problems += _lengths(DiplomaVersion, data, ("vo_profile", "ho_degree", "sector"))
     limit = Programme._meta.get_field("code").max_length
