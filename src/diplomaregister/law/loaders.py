@@ -284,6 +284,7 @@ class LegalBasis:
     peildatum: str = ""
     aggregate_table: tuple[str, ...] = ()
     field_laws: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    as_of: bool = False  # may ask for documents as valid on / as known on another moment
 
     def scope_for(self, mode: str) -> str:
         if mode == "subscription" and self.subscription_scope:
@@ -362,6 +363,7 @@ def legal_bases() -> dict[str, LegalBasis]:
             peildatum=item.get("peildatum", ""),
             aggregate_table=tuple(item.get("aggregate_table", ())),
             field_laws={k: tuple(v) for k, v in item.get("field_laws", {}).items()},
+            as_of=bool(item.get("as_of", False)),
         )
     return bases
 

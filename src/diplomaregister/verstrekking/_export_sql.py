@@ -117,7 +117,8 @@ DOCUMENT_SQL = {
         " 'subject_name', g.subject_name, 'school_exam_grade', g.school_exam_grade,"
         " 'central_exam_grade', g.central_exam_grade, 'final_grade', g.final_grade)"
         " ORDER BY g.subject_code COLLATE \"C\"), '[]'::json)"
-        " FROM {grade} g WHERE g.diploma_version_id = cur.id)"
+        " FROM {grade} g WHERE g.diploma_version_id = cur.id AND g.credits_ec IS NULL"
+        " AND g.pass_result = '' AND g.result_date IS NULL)"  # HO course results: course_results
     ),
 }
 DATES = frozenset({"status_since", "date_of_issue", "exam_date"})
@@ -158,7 +159,7 @@ def plan(rule: LegalBasis, now: dt.datetime, day: dt.date, year: int | None) -> 
     params: dict[str, Any] = {
         "now": now, "day": day, "withdrawn": DiplomaStatus.WITHDRAWN, "hidden": hidden,
         "tz": timezone.get_current_timezone_name(), "ho_kinds": sorted(_projection.HO_KINDS),
-        "ho_since": _projection.HO_SINCE, "valid": DiplomaStatus.VALID,
+        "ho_since": _projection.HO_SINCE, "valid": DiplomaStatus.VALID, "earned": DiplomaStatus.EARNED,
         "whw": sorted(k for k, v in organisation_kinds().items() if v.law == _projection.HO_LAW),
     }  # fmt: skip
     in_force = (
@@ -173,7 +174,7 @@ def plan(rule: LegalBasis, now: dt.datetime, day: dt.date, year: int | None) -> 
     where = ["pe.merged_into_id IS NULL"]
     with_documents = bool(diploma_fields) or "ho_document_since_1996" in person_fields
     if with_documents:
-        filters = ["cur.date_of_issue <= %(day)s",
+        filters = ["cur.date_of_issue <= %(day)s", "cur.status <> %(earned)s",  # _projection.visible
                    "NOT (cur.status = %(withdrawn)s AND cur.withdrawal_code = ANY(%(hidden)s))"]  # fmt: skip
         if year:
             params["year_from"], params["year_to"] = dt.date(year, 1, 1), dt.date(year + 1, 1, 1)

@@ -116,9 +116,11 @@ def diploma_values(state: DiplomaState) -> dict[str, Any]:
     }
 
 
-def visible(states: list[DiplomaState]) -> list[DiplomaState]:
+def visible(states: list[DiplomaState], scope: str = "") -> list[DiplomaState]:
     """Documents withdrawn as attributed to the wrong person are nobody's documents any more
-    (law/legal_bases.yaml withdrawal_codes, ``hidden``); their history stays in the register."""
+    (law/legal_bases.yaml withdrawal_codes, ``hidden``); their history stays in the register.
+    A document earned but not yet issued is the holder's alone (scope ``self``): it is no
+    waardedocument yet, so no recipient, share link or extract gets it."""
     codes = withdrawal_codes()
     return [
         s
@@ -128,6 +130,7 @@ def visible(states: list[DiplomaState]) -> list[DiplomaState]:
             and s.version.withdrawal_code in codes
             and codes[s.version.withdrawal_code].hidden
         )
+        and (scope == "self" or s.version.status != DiplomaStatus.EARNED)
     ]
 
 

@@ -20,6 +20,7 @@ probes, one refusal row whose subject is the keyed hash of the number asked).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -152,6 +153,8 @@ def disclosing(
     application: str | None = None,
     only_valid: bool = False,
     trace_id: str | None = None,
+    valid_on: dt.date | None = None,
+    known_on: dt.datetime | None = None,
 ) -> Iterator[Disclosure]:
     """One person's data as the basis allows it to this requester, now, as the register knows it.
 
@@ -163,7 +166,8 @@ def disclosing(
     :class:`NotDisclosed` is raised (call this outside other transactions).
     ``application``: the recipient's reference of the application it is handling (scope
     ``application``, art. 28); it is recorded before the scope is checked. ``only_valid``: leave
-    withdrawn documents out (an extract shows only valid ones).
+    withdrawn documents out (an extract shows only valid ones). ``valid_on`` / ``known_on``: the
+    documents as valid on a date / as the register knew them at a moment (bases with ``as_of``).
     """
     trace = trace_id or new_trace_id()
     number = number_of(subject)
@@ -179,6 +183,8 @@ def disclosing(
             raise Refusal("basis", "Streams and aggregates have their own entry points.")
         rule = _scope.binding(requester, basis, "request")
         scope = rule.scope_for("request")
+        if (valid_on or known_on) and not rule.as_of:
+            raise Refusal("basis", f"{rule.article} gives data only as it stands now.")
         _scope.check_person(scope, facts, ids)
         if person_id is None:
             raise Refusal("scope", "The register holds no data of this number.")
@@ -195,7 +201,7 @@ def disclosing(
             rule, requested, _scope.laws_of(person) if rule.field_laws else None
         )
         disclosure = _project(rule, requester, person, scope, facts.own, allowed, ids, trace,
-                              only_valid)  # fmt: skip
+                              only_valid, valid_on, known_on)  # fmt: skip
         yield disclosure
         disclosure.log_entry = log_disclosure(
             trace_id=trace, basis=basis, requester=requester, subject=subject_ref(number),
@@ -212,7 +218,8 @@ def disclose(**kwargs: Any) -> Disclosure:
 
 def _project(rule: Any, requester: Requester, person: Person, scope: str, own: frozenset[int],
              allowed: tuple[str, ...], ids: list[int] | None, trace: str,
-             only_valid: bool = False) -> Disclosure:  # fmt: skip
+             only_valid: bool = False, valid_on: dt.date | None = None,
+             known_on: dt.datetime | None = None) -> Disclosure:  # fmt: skip
     person_level = person_level_outputs()
     person_fields = [f for f in allowed if f in person_level]
     diploma_fields = [f for f in allowed if f not in person_level]
@@ -221,15 +228,18 @@ def _project(rule: Any, requester: Requester, person: Person, scope: str, own: f
         include_withdrawn = not only_valid and (
             scope in ("self", "extract", "share") or "status" in allowed
         )
-        states = diplomas_of_person(person, include_withdrawn=include_withdrawn)
-        states = _scope.documents_in_scope(scope, own, _projection.visible(states), ids)
-    today = clock.today()
+        states = diplomas_of_person(person, include_withdrawn=include_withdrawn,
+                                    valid_on=valid_on, known_on=known_on)  # fmt: skip
+        states = _scope.documents_in_scope(scope, own, _projection.visible(states, scope), ids)
+    today = valid_on or clock.today()
     records = (
         [_projection.project(_projection.diploma_values(s), diploma_fields) for s in states]
         if diploma_fields
         else []
     )
-    values = _projection.person_values(person, identity(person), today)
+    values = _projection.person_values(
+        person, identity(person, valid_on=valid_on, known_on=known_on), today
+    )
     values["ho_document_since_1996"] = _projection.ho_document_since_1996(states, today)
     subject = _projection.project(values, person_fields)
     if rule.pseudonymised:
