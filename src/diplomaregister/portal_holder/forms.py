@@ -1,21 +1,43 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from diplomaregister.portal_holder.services import DEFAULT_DAYS, MAX_DAYS
+from diplomaregister.portal_holder.services import DEFAULT_DAYS, VALIDITY_CHOICES
+
+VALIDITY_LABELS = {
+    1: _("1 day"), 7: _("1 week"), 30: _("30 days"), 90: _("3 months"), 180: _("6 months"),
+    365: _("1 year"),
+}  # fmt: skip
 
 
 class ShareForm(forms.Form):
     diplomas = forms.TypedMultipleChoiceField(
         coerce=int, label=_("Diplomas to share"), widget=forms.CheckboxSelectMultiple
     )
-    days = forms.IntegerField(
-        min_value=1, max_value=MAX_DAYS, initial=DEFAULT_DAYS, label=_("Valid for (days)")
+    with_grades = forms.BooleanField(
+        required=False, initial=True, label=_("Share the grades (cijferlijst) too")
     )
+    days = forms.TypedChoiceField(
+        coerce=int, initial=DEFAULT_DAYS, label=_("Valid for"),
+        choices=[(d, VALIDITY_LABELS[d]) for d in VALIDITY_CHOICES],
+    )  # fmt: skip
+    pin = forms.RegexField(
+        regex=r"^[0-9]{4,8}$", required=False, label=_("PIN (optional, 4 to 8 digits)"),
+        error_messages={"invalid": _("A PIN has 4 to 8 digits.")},
+    )  # fmt: skip
     label = forms.CharField(max_length=100, required=False, label=_("Note for yourself"))
 
     def __init__(self, *args, choices=(), **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["diplomas"].choices = choices
+
+
+class EmailLinkForm(forms.Form):
+    email = forms.EmailField(label=_("Send the link to (e-mail address)"), max_length=254)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class PinForm(forms.Form):
+    pin = forms.CharField(label=_("PIN"), max_length=8)
 
 
 class NoticeForm(forms.Form):

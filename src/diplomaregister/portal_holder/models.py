@@ -1,5 +1,6 @@
-"""Share links (deellinks): the holder lets anyone with the link see chosen documents until it
-expires (default 30 days, at most a year) or is revoked. Only a hash of the token is stored."""
+"""Share links (deellinks): the holder lets anyone with the link see chosen documents, with or
+without grades, until it expires (1 day to 1 year, chosen by the holder) or is revoked. Only a
+hash of the token is stored, and of the optional PIN; the link counts its views."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ class ShareLink(models.Model):
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    with_grades = models.BooleanField(default=True)
+    pin_hash = models.CharField(max_length=128, blank=True, help_text="Django password hash.")
+    failed_pins = models.IntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    view_count = models.IntegerField(default=0)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["person", "-created_at"])]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -19,19 +19,30 @@ from diplomaregister.core.views import too_many_requests
 from diplomaregister.extracts.ratelimit import allow
 from diplomaregister.extracts.selectors import pdf_response
 from diplomaregister.extracts.services import make_extract
+from diplomaregister.portal_holder.forms import PinForm
 from diplomaregister.portal_holder.models import ShareLink
-from diplomaregister.portal_holder.services import active_link
+from diplomaregister.portal_holder.services import active_link, check_pin, count_view, pin_locked
 from diplomaregister.portal_holder.views import labelled
 from diplomaregister.verstrekking.engine import NotDisclosed, Requester, disclose
 
 # What the share page shows (templates/portal_holder/shared.html); the log row lists these.
 SHARE_PAGE_FIELDS = ("family_name", "given_names", "birth_date", "kind", "organisation_name",
-                     "date_of_issue", "status", "ho_degree", "ho_exam_type", "mbo_level")  # fmt: skip
+                     "date_of_issue", "status", "status_since", "corrected", "ho_degree",
+                     "ho_exam_type", "mbo_level", "vo_profile")  # fmt: skip
 
 
-def _fields() -> tuple[str, ...]:
+def _fields(link: ShareLink) -> tuple[str, ...]:
     english = (get_language() or "nl").startswith("en")
-    return (*SHARE_PAGE_FIELDS, "programme_name_en" if english else "programme_name")
+    grades = ("grades",) if link.with_grades else ()
+    return (*SHARE_PAGE_FIELDS, *grades, "programme_name_en" if english else "programme_name")
+
+
+def _session_key(link: ShareLink) -> str:
+    return f"share-pin-ok:{link.short_id}"
+
+
+def _needs_pin(request: HttpRequest, link: ShareLink) -> bool:
+    return bool(link.pin_hash) and not request.session.get(_session_key(link))
 
 
 def _viewer(link: ShareLink) -> Requester:
@@ -64,18 +75,22 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     link = active_link(token)
     if link is None:
         return _gone(request)
+    if _needs_pin(request, link):
+        return _pin_page(request, link, token)
     try:
         disclosure = disclose(
             requester=_viewer(link), basis="holder_share", subject=link.person, channel="share",
-            diploma_ids=link.diploma_ids, fields=_fields(),
+            diploma_ids=link.diploma_ids, fields=_fields(link),
         )  # fmt: skip
     except NotDisclosed:
         return _gone(request)
+    count_view(link)
     response = render(
         request,
         "portal_holder/shared.html",
         {"subject": disclosure.subject, "records": [labelled(r) for r in disclosure.records],
-         "link": link, "token": token},
+         "link": link, "token": token,
+         "any_valid": any(r["status"] == "valid" for r in disclosure.records)},
     )  # fmt: skip
     response["Referrer-Policy"] = REFERRER_POLICY
     return response
@@ -87,8 +102,10 @@ def shared_extract(request: HttpRequest, token: str) -> HttpResponse:
     if (limited := _limited(request)) is not None:
         return limited
     link = active_link(token)
-    if link is None:
+    if link is None or not link.with_grades:  # the extract prints the grades
         return _gone(request)
+    if _needs_pin(request, link):
+        return redirect("share:page", token=token)
     try:
         made = make_extract(
             link.person, diplomas=link.diploma_ids, language=request.POST.get("lang", "nl"),
@@ -97,3 +114,20 @@ def shared_extract(request: HttpRequest, token: str) -> HttpResponse:
     except (LookupError, NotDisclosed) as exc:  # a shared diploma was withdrawn since
         raise Http404 from exc
     return pdf_response(made)
+
+
+def _pin_page(request: HttpRequest, link: ShareLink, token: str) -> HttpResponse:
+    """The PIN the holder gave along with the link; wrong PINs count towards a lock of the link."""
+    form = PinForm(request.POST or None)
+    wrong = False
+    if request.method == "POST" and form.is_valid() and not pin_locked(link):
+        if check_pin(link, form.cleaned_data["pin"]):
+            request.session[_session_key(link)] = True
+            return redirect("share:page", token=token)
+        wrong = True
+        link.refresh_from_db(fields=["failed_pins", "locked_until"])
+    response = render(request, "portal_holder/share_pin.html", {
+        "form": form, "wrong": wrong, "locked": pin_locked(link), "link": link,
+    }, status=403 if wrong else 200)  # fmt: skip
+    response["Referrer-Policy"] = REFERRER_POLICY
+    return response

@@ -29,9 +29,6 @@ from diplomaregister.law.loaders import disclosure_labels, document_kinds, legal
 from diplomaregister.logboek.selectors import entries_for_subject
 from diplomaregister.portal_holder import disclosure_log as log_page
 from diplomaregister.portal_holder.auth import HOLDER_PGN
-from diplomaregister.portal_holder.forms import ShareForm
-from diplomaregister.portal_holder.models import ShareLink
-from diplomaregister.portal_holder.services import ShareLinkError, create_share_link, revoke
 from diplomaregister.portal_institution.corrections import (
     CorrectionError,
     requests_of_holder,
@@ -74,7 +71,6 @@ DIPLOMA_FIELDS = ("diploma_id", "kind", "sector", "organisation_name", "programm
                   "date_of_issue", "exam_date", "ho_degree", "ho_exam_type", "mbo_level",
                   "mbo_leerweg", "vo_profile", "vo_leerweg", "grades", "status", "corrected",
                   "withdrawal_reason")  # fmt: skip
-SHARES_FIELDS = ("diploma_id", "kind", "organisation_name", "date_of_issue", "status")
 
 
 def _programme_field() -> str:
@@ -258,38 +254,6 @@ def basis(request: HttpRequest, pgn: str, code: str) -> HttpResponse:
     })  # fmt: skip
 
 
-@holder_view
-def shares(request: HttpRequest, pgn: str) -> HttpResponse:
-    disclosure = _disclose(request, pgn, SHARES_FIELDS)
-    if disclosure is None or disclosure.person is None:
-        return render(request, "portal_holder/unknown.html")
-    person = disclosure.person
-    choices = [
-        (
-            r["diploma_id"],
-            f"{labelled(r)['kind_name']} — {r['organisation_name']} ({r['date_of_issue']:%Y})",
-        )
-        for r in disclosure.records
-        if r["status"] == "valid"
-    ]
-    form = ShareForm(request.POST or None, choices=choices)
-    created = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            link, token = create_share_link(
-                person, form.cleaned_data["diplomas"], days=form.cleaned_data["days"],
-                label=form.cleaned_data["label"],
-            )  # fmt: skip
-            created = {"link": link, "url": request.build_absolute_uri(f"/delen/{token}/")}
-            form = ShareForm(choices=choices)
-        except ShareLinkError as exc:
-            form.add_error(None, str(exc))
-    links = ShareLink.objects.filter(person=person).order_by("-created_at")
-    return render(
-        request, "portal_holder/shares.html", {"form": form, "links": links, "created": created}
-    )
-
-
 def logout_view() -> View:
     """Log out of Mijn diploma's (POST): DigiD's logout (the mock's, or SAML single logout in
     production), then the portal's logged-out page rather than the admin's."""
@@ -306,13 +270,3 @@ def logout_view() -> View:
 @never_cache
 def logged_out(request: HttpRequest) -> HttpResponse:
     return render(request, "portal_holder/logged_out.html")
-
-
-@require_POST
-@holder_view
-def revoke_share(request: HttpRequest, pgn: str, short_id: str) -> HttpResponse:
-    link = ShareLink.objects.filter(person__pgn=pgn, short_id=short_id).first()
-    if link is None:
-        raise Http404
-    revoke(link)
-    return redirect("holder_portal:shares")

@@ -59,7 +59,9 @@ def test_share_link_lifecycle_is_logged_for_the_holder(
     logged_in, client, holder, django_user_model
 ):
     chosen = diploma_ids(holder)[:1]
-    page = logged_in.post("/mijn/delen/", {"diplomas": chosen, "days": 30, "label": "werkgever"})
+    page = logged_in.post(
+        "/mijn/delen/", {"diplomas": chosen, "days": 30, "label": "werkgever", "with_grades": "on"}
+    )
     text = page.content.decode()
     url = text.split('class="utrecht-link share-url" href="')[1].split('"')[0]
     path = url.split("testserver", 1)[1]
