@@ -12,8 +12,17 @@ from typing import Any
 
 from django.utils import timezone
 
-from diplomaregister.law.loaders import withdrawal_codes
-from diplomaregister.register.models import DiplomaStatus, EnrolmentVersion, Person, PersonVersion
+from diplomaregister.law.loaders import extended_fields, withdrawal_codes
+from diplomaregister.organisations.models import Organisation
+from diplomaregister.register.extended import active_scenario
+from diplomaregister.register.models import (
+    DiplomaGrade,
+    DiplomaStatus,
+    DiplomaVersion,
+    EnrolmentVersion,
+    Person,
+    PersonVersion,
+)
 from diplomaregister.register.selectors import DiplomaState
 
 # art. 51, 52: "een waardedocument als bedoeld in artikel 16, onderdelen a tot en met g"
@@ -81,6 +90,7 @@ def status_since(state: DiplomaState) -> dt.date:
 def diploma_values(state: DiplomaState) -> dict[str, Any]:
     version, diploma = state.version, state.diploma
     programme = version.programme
+    grades = sorted(version.grades.all(), key=lambda g: g.subject_code)
     return {
         "diploma_id": diploma.pk,
         "diploma_version": version.version,
@@ -111,9 +121,109 @@ def diploma_values(state: DiplomaState) -> dict[str, Any]:
                 "central_exam_grade": g.central_exam_grade,
                 "final_grade": g.final_grade,
             }
-            for g in sorted(version.grades.all(), key=lambda g: g.subject_code)
+            for g in grades
+            if not _course(g)
         ],
+        "known_since": version.recorded_at,
+        "history": lambda: history(state),  # computed only when projected
+        **extended_values(state, grades),
     }
+
+
+def _course(grade: DiplomaGrade) -> bool:
+    """A row of the HO grade list (course result), not a VO subject grade."""
+    return grade.credits_ec is not None or bool(grade.pass_result) or grade.result_date is not None
+
+
+def _shown() -> frozenset[str]:
+    """The outputs of the extended fields the active scenario shows (law/scenarios.yaml)."""
+    fields = extended_fields()
+    return frozenset(o for name in active_scenario().shown for o in fields[name].outputs)
+
+
+def _partners(version: DiplomaVersion) -> list[dict[str, Any]]:
+    """Joint-degree partners in the order delivered, Dutch ones named from the organisation list."""
+    codes = [
+        p["organisation_code"] for p in version.awarding_organisations if p.get("organisation_code")
+    ]
+    names = (
+        dict(Organisation.objects.filter(code__in=codes).values_list("code", "name"))
+        if codes
+        else {}
+    )
+    return [
+        {"organisation_code": p["organisation_code"], "name": names.get(p["organisation_code"], ""),
+         "country": "NL"} if p.get("organisation_code")
+        else {"organisation_code": "", "name": p.get("name", ""), "country": p.get("country", "")}
+        for p in version.awarding_organisations
+    ]  # fmt: skip
+
+
+def extended_values(state: DiplomaState, grades: list[DiplomaGrade]) -> dict[str, Any]:
+    """The extended diploma data (issue 13) the active scenario shows."""
+    version = state.version
+    values = {
+        "specialisation": version.specialisation,
+        "judicium": version.judicium,
+        "degree": version.degree,
+        "degree_addition": version.degree_addition,
+        "awarding_organisations": (lambda: _partners(version)) if version.awarding_organisations else [],
+        "instruction_languages": list(version.instruction_languages),
+        "weighted_average": version.weighted_average,
+        "course_results": [
+            {"unit_code": g.subject_code, "unit_name": g.subject_name, "credits_ec": g.credits_ec,
+             "grade": g.final_grade, "pass_result": g.pass_result, "result_date": g.result_date}
+            for g in grades if _course(g)
+        ],
+    }  # fmt: skip
+    shown = _shown()
+    return {name: value for name, value in values.items() if name in shown}
+
+
+# What a version says, column by column, as the outputs a holder reads (for the history).
+_COMPARED = {"kind": "kind", "date_of_issue": "date_of_issue", "exam_date": "exam_date",
+             "programme_id": "programme_name", "vo_profile": "vo_profile", "vo_leerweg": "vo_leerweg",
+             "mbo_level": "mbo_level", "mbo_leerweg": "mbo_leerweg", "ho_degree": "ho_degree",
+             "ho_exam_type": "ho_exam_type", "status": "status", "specialisation": "specialisation",
+             "judicium": "judicium", "degree": "degree", "degree_addition": "degree_addition",
+             "awarding_organisations": "awarding_organisations",
+             "instruction_languages": "instruction_languages", "weighted_average": "weighted_average"}  # fmt: skip
+_GRADE_COLUMNS = ("subject_code", "subject_name", "school_exam_grade", "central_exam_grade",
+                  "final_grade", "credits_ec", "pass_result", "result_date")  # fmt: skip
+
+
+def _rows(version: DiplomaVersion, course: bool) -> list[tuple[Any, ...]]:
+    return sorted((tuple(getattr(g, c) for c in _GRADE_COLUMNS) for g in version.grades.all()
+                   if _course(g) == course), key=repr)  # fmt: skip
+
+
+def history(state: DiplomaState) -> list[dict[str, Any]]:
+    """Per version the register knew (up to the one shown): when it learned it, why (new,
+    correction, withdrawal, issue), which outputs changed and who delivered it (art. 22: the
+    awarding organisation), newest first."""
+    shown = _shown()
+    entries = []
+    before: DiplomaVersion | None = None
+    for version in state.versions:
+        if version.version > state.version.version:
+            break
+        changed = []
+        if before is not None:
+            changed = [out for col, out in _COMPARED.items()
+                       if getattr(before, col) != getattr(version, col)
+                       and (out not in _EXTENDED_OUTPUTS or out in shown)]  # fmt: skip
+            if _rows(before, False) != _rows(version, False):
+                changed.append("grades")
+            if "course_results" in shown and _rows(before, True) != _rows(version, True):
+                changed.append("course_results")
+        entries.append({"version": version.version, "recorded_at": version.recorded_at,
+                        "change": version.change, "valid_from": version.valid_from,
+                        "changed": changed, "delivered_by": state.diploma.organisation.name})  # fmt: skip
+        before = version
+    return entries[::-1]
+
+
+_EXTENDED_OUTPUTS = frozenset(o for f in extended_fields().values() for o in f.outputs)
 
 
 def visible(states: list[DiplomaState], scope: str = "") -> list[DiplomaState]:
@@ -135,4 +245,10 @@ def visible(states: list[DiplomaState], scope: str = "") -> list[DiplomaState]:
 
 
 def project(values: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
-    return {name: values[name] for name in allowed if name in values}
+    """The allowed outputs; a value given as a function (a history, names looked up) is computed
+    only when it is projected."""
+    return {
+        name: value() if callable(value := values[name]) else value
+        for name in allowed
+        if name in values
+    }
