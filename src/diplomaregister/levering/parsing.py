@@ -243,10 +243,14 @@ def parse(raw: dict[str, Any]) -> Parsed:
         bekostigd=_bool(raw, "bekostigd", problems),
         overige_gegevens=overige if isinstance(overige, dict) else {},
         grades=_grades(raw, problems),
-        **{name: _text(raw, name) for name in TEXT_FIELDS},
+        **_texts(raw),
         **parsing_extended.extended_values(raw, problems),
     )
     return Parsed(action, record_key, person, diploma, None, "", problems)
+
+
+def _texts(raw: dict[str, Any]) -> dict[str, Any]:
+    return {name: _text(raw, name) for name in TEXT_FIELDS}
 
 
 def _person(raw: dict[str, Any], problems: list[Violation]) -> PersonData:

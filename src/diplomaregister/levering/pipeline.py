@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from diplomaregister.core import clock
+from diplomaregister.levering import _prepare, _staging, sqlcheck
 from diplomaregister.levering.models import Delivery, DeliveryRecord
 from diplomaregister.levering.parsing import parse, safe_text
 from diplomaregister.organisations.models import Organisation
@@ -139,15 +140,46 @@ def _fact(parsed: Any, organisation: Organisation, *, recorded_at: dt.datetime, 
     return action
 
 
+@dataclass
+class Written:
+    """A chunk the set-based path wrote, feedback rows included: only its counts come back."""
+
+    counts: dict[str, int]
+
+
+def setwise(todo: list[Any]) -> bool:
+    """PostgreSQL chunks of more than one record go set-based; single API records and SQLite go
+    record by record."""
+    return connection.vendor == "postgresql" and len(todo) > 1
+
+
 def process_chunk(
     todo: list[tuple[int, dict[str, Any]]],
     organisation: Organisation,
     *,
     recorded_at: dt.datetime,
     source: str,
-) -> list[RecordResult]:
-    """A chunk set-wise (register.bulk) where it can be decided so, else record by record; both
-    give the same register rows and outcomes (register/tests/test_bulk.py)."""
+    delivery_id: int | None = None,
+    prepared: _prepare.Prepared | None = None,
+) -> list[RecordResult] | Written:
+    """A chunk set-based on PostgreSQL (levering/_staging.py, feedback included) when it can be
+    decided so, else record by record with the set-wise ORM writer (register.bulk) for plain
+    documents; all give the same register rows and feedback (levering/tests/test_setwise.py)."""
+    if delivery_id is not None and setwise(todo):
+        try:
+            prepared = prepared or _prepare.prepare(todo, organisation)
+            with transaction.atomic():
+                return Written(_staging.write_chunk(prepared, organisation, delivery_id=delivery_id,
+                                                    recorded_at=recorded_at, source=source))  # fmt: skip
+        except (_prepare.Fallback, sqlcheck.Unsupported) as exc:
+            logger.debug("chunk record by record: %s", exc)
+        except DatabaseError as exc:  # e.g. a concurrent delivery created the same person
+            logger.warning("set-based chunk failed (%s); record by record", type(exc).__name__)
+    return _record_by_record(todo, organisation, recorded_at=recorded_at, source=source)
+
+
+def _record_by_record(todo: list[tuple[int, dict[str, Any]]], organisation: Organisation, *,
+                      recorded_at: dt.datetime, source: str) -> list[RecordResult]:  # fmt: skip
     done: dict[int, RecordResult] = {}
     batch: list[tuple[int, str, Any, Any]] = []
     for index, raw in todo:
@@ -231,7 +263,17 @@ def _run_chunks(delivery: Delivery, records: Iterable[dict[str, Any]], chunk_siz
                 locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
                 todo = [(i, raw) for i, raw in todo if i >= locked.next_index]
                 now = clock.now()
-                results = process_chunk(todo, delivery.organisation, recorded_at=now, source=source)
+                results = process_chunk(todo, delivery.organisation, recorded_at=now, source=source,
+                                        delivery_id=locked.pk)  # fmt: skip
+                if isinstance(results, Written):
+                    for outcome, count in results.counts.items():
+                        setattr(locked, outcome, getattr(locked, outcome) + count)
+                    locked.next_index = todo[-1][0] + 1
+                    locked.save()
+                    delivery = locked
+                    if on_progress is not None:
+                        on_progress(len(chunk))
+                    continue
                 DeliveryRecord.objects.bulk_create(
                     DeliveryRecord(delivery=locked, index=r.index, record_key=safe_text(r.record_key),
                                    outcome=r.outcome, violations=[v.as_dict() for v in r.violations],
