@@ -21,6 +21,21 @@ OUT = (
 )
 
 NL = {
+    # Diploma page: extended data, grade list, history (issue 13)
+    "Earned, not yet awarded.": "Behaald, nog niet uitgereikt.",
+    "The institution has not handed over this diploma yet. Until it does, only you see it here: it is not on extracts or share links and no organisation receives it.": "De instelling heeft dit diploma nog niet uitgereikt. Tot die tijd ziet alleen u het hier: het staat niet op uittreksels of deellinks en geen organisatie krijgt het.",
+    "Grade list": "Cijferlijst",
+    "Unit": "Onderdeel",
+    "Credits (EC)": "Studiepunten (EC)",
+    "Result": "Resultaat",
+    "Date": "Datum",
+    "History of this diploma": "Geschiedenis van dit diploma",
+    "Known to the register since": "In het register sinds",
+    "What happened": "Wat er gebeurde",
+    "What changed": "Wat er veranderde",
+    "Delivered by": "Geleverd door",
+    "valid from": "geldig vanaf",
+    "Diploma without grades": "Diploma zonder cijfers",
     "Skip to content": "Naar de inhoud",
     "Language": "Taal",
     "Switch": "Wissel",

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from diplomaregister.law.loaders import document_kinds, sectors
+from diplomaregister.verstrekking import naming
 from diplomaregister.verstrekking.engine import Disclosure
 
 VALID = "valid"  # the engine's ``status`` output of a document that is not withdrawn
@@ -39,8 +40,18 @@ DOCUMENT_FIELDS = (
     "ho_degree",
     "ho_exam_type",
     "corrected",
-    "grades",
+    "known_since",
+    # the extended data (issue 13) as far as the active scenario shows it: all the certificate says
+    "specialisation",
+    "judicium",
+    "degree",
+    "degree_addition",
+    "awarding_organisations",
+    "instruction_languages",
 )
+# The grade lists: the VO cijferlijst, and the HO grade list printed as an annex page. A "diploma
+# without grades" extract (selective) asks for none of them.
+GRADE_FIELDS = ("grades", "course_results", "weighted_average")
 DETAILS = ("vo_profile", "vo_leerweg", "mbo_level", "mbo_leerweg", "ho_degree", "ho_exam_type")
 
 
@@ -48,10 +59,11 @@ def programme_field(language: str) -> str:
     return "programme_name_en" if language == "en" else "programme_name"
 
 
-def extract_fields(language: str) -> tuple[str, ...]:
+def extract_fields(language: str, grades: bool = True) -> tuple[str, ...]:
     """The engine outputs an extract in ``language`` asks for: what it prints, and the keys that
-    say which documents (and versions) it shows."""
-    return (*SUBJECT_FIELDS, *DOCUMENT_KEYS, *DOCUMENT_FIELDS, programme_field(language))
+    say which documents (and versions) it shows; ``grades=False``: the diploma without grades."""
+    return (*SUBJECT_FIELDS, *DOCUMENT_KEYS, *DOCUMENT_FIELDS, *(GRADE_FIELDS if grades else ()),
+            programme_field(language))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -60,6 +72,14 @@ class Grade:
     school_exam: str
     central_exam: str
     final: str
+
+
+@dataclass(frozen=True)
+class Course:
+    unit: str
+    credits: str
+    result: str
+    date: str
 
 
 @dataclass(frozen=True)
@@ -77,6 +97,11 @@ class DiplomaLine:
     details: tuple[tuple[str, str], ...]  # (label key, value): level, profile, degree, ...
     grades: tuple[Grade, ...] = ()
     corrected: bool = False
+    name: str = ""  # as people know it: "Master of Science Computer Science, cum laude"
+    extended: tuple[tuple[str, str], ...] = ()  # (label, text) in the extract's language
+    courses: tuple[Course, ...] = ()  # the HO grade list (annex page)
+    total_credits: str = ""
+    known_since: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +111,8 @@ class ExtractContent:
     given_names: str
     birth_date: dt.date | None
     diplomas: tuple[DiplomaLine, ...] = field(default_factory=tuple)
+    known_at: dt.datetime | None = None  # the register's knowledge time the extract shows
+    with_grades: bool = True
 
     @property
     def full_name(self) -> str:
@@ -143,11 +170,32 @@ def diploma_line(record: Mapping[str, Any], language: str) -> DiplomaLine:
         details=details,
         grades=grades,
         corrected=bool(record.get("corrected")),
+        name=naming.named(record, language),
+        extended=tuple(naming.extended_lines(record, language)),
+        courses=tuple(
+            Course(
+                f"{r['unit_name']} ({r['unit_code']})",
+                _grade(r["credits_ec"], language),
+                _grade(r["grade"], language)
+                or naming.words("uitslag_onderdeel", r["pass_result"], language),
+                naming.long_date(r["result_date"], language),
+            )
+            for r in record.get("course_results") or ()
+        ),  # fmt: skip
+        total_credits=_grade(
+            sum(r["credits_ec"] for r in record.get("course_results") or ()), language
+        ),
+        known_since=record.get("known_since"),
     )
 
 
 def content_from(
-    disclosure: Disclosure, language: str = "nl", *, diploma_ids: Iterable[int] | None = None
+    disclosure: Disclosure,
+    language: str = "nl",
+    *,
+    diploma_ids: Iterable[int] | None = None,
+    known_at: dt.datetime | None = None,
+    with_grades: bool = True,
 ) -> ExtractContent:
     """The extract of what the engine disclosed: the holder and their valid documents.
 
@@ -168,4 +216,6 @@ def content_from(
         given_names=subject.get("given_names") or "",
         birth_date=subject.get("birth_date"),
         diplomas=tuple(diploma_line(r, language) for r in records),
+        known_at=known_at,
+        with_grades=with_grades,
     )

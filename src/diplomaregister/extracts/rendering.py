@@ -10,6 +10,7 @@ import datetime as dt
 from io import BytesIO
 
 import segno
+from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -51,6 +52,16 @@ LABELS = {
         "een gewijzigd bestand is niet te verifiëren; controleer het originele PDF-bestand of de "
         "code.",
         "page": "Pagina",
+        "known_at": "Stand van het register",
+        "known_since": "In het register sinds",
+        "see_annex": "Cijferlijst: zie bijlage",
+        "annex": "Bijlage: cijferlijst",
+        "unit": "Onderdeel",
+        "credits": "EC",
+        "result": "Resultaat",
+        "result_date": "Datum",
+        "total": "Totaal",
+        "without_grades": "Uittreksel zonder cijfers (op verzoek van de houder)",
     },
     "en": {
         "title": "Extract from the Dutch Diploma Register",
@@ -84,6 +95,16 @@ LABELS = {
         "signed": "This document is electronically signed by the Diploma Register. A printout or an "
         "altered file cannot be verified; check the original PDF file or the code.",
         "page": "Page",
+        "known_at": "Register as known on",
+        "known_since": "In the register since",
+        "see_annex": "Grade list: see annex",
+        "annex": "Annex: grade list",
+        "unit": "Unit",
+        "credits": "EC",
+        "result": "Result",
+        "result_date": "Date",
+        "total": "Total",
+        "without_grades": "Extract without grades (at the holder's request)",
     },
 }
 
@@ -95,6 +116,14 @@ def format_date(day: dt.date | None, language: str) -> str:
     if day is None:
         return ""
     return day.isoformat() if language == "en" else day.strftime("%d-%m-%Y")
+
+
+def format_moment(moment: dt.datetime | None, language: str) -> str:
+    """A knowledge time in local time, to the minute."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{format_date(local.date(), language)} {local:%H:%M}"
 
 
 class _Page:
@@ -161,8 +190,8 @@ def _diploma(page: _Page, item: DiplomaLine, language: str) -> None:
     labels = page.labels
     page.need(60)
     page.y -= 4
-    page.text(item.kind_name[:100], size=11, bold=True)
-    page.field(labels["kind"], f"{item.article} ({item.kind})")
+    page.text((item.name or item.kind_name)[:100], size=11, bold=True)
+    page.field(labels["kind"], f"{item.kind_name} ({item.article})"[:95])
     page.field(labels["organisation"], item.organisation)
     page.field(labels["date_of_issue"], format_date(item.date_of_issue, language))
     if item.exam_date:
@@ -172,8 +201,14 @@ def _diploma(page: _Page, item: DiplomaLine, language: str) -> None:
         page.field(labels["programme"], item.programme)
     for key, value in item.details:
         page.field(labels[key], value)
+    for label, value in item.extended:
+        page.field(label[:24], value)
+    if item.known_since:
+        page.field(labels["known_since"], format_moment(item.known_since, language))
     if item.corrected:
         page.field("", labels["corrected"])
+    if item.courses:
+        page.field("", labels["see_annex"])
     if item.grades:
         page.y -= 2
         page.need(30)
@@ -213,7 +248,11 @@ def render_pdf(
     page.text(labels["subtitle"], size=8)
     page.y -= 6
     page.field(labels["date"], format_date(today, language))
+    if content.known_at:
+        page.field(labels["known_at"], format_moment(content.known_at, language))
     page.field(labels["code"], display(code))
+    if not content.with_grades:
+        page.field("", labels["without_grades"])
     page.y -= 6
     page.text(labels["holder"], size=12, bold=True)
     page.field(labels["name"], content.full_name)
@@ -231,9 +270,51 @@ def render_pdf(
     text = canvas.beginText(LEFT, page.y)
     text.textLines(_wrap(labels["signed"], 110))
     canvas.drawText(text)
+    for item in content.diplomas:
+        if item.courses:
+            _annex(page, item)
     page.footer()
     canvas.save()
     return out.getvalue()
+
+
+def _annex(page: _Page, item: DiplomaLine) -> None:
+    """The HO grade list of one diploma on a page of its own, as the certificate's annex."""
+    labels = page.labels
+    page.footer()
+    page.c.showPage()
+    page.number += 1
+    page.y = TOP
+    page.text(f"{labels['annex']} — {item.name}"[:90], size=12, bold=True)
+    page.text(f"{item.organisation}, {page.holder}"[:110], size=9)
+    page.y -= 4
+    columns = (LEFT, LEFT + 110 * mm, LEFT + 125 * mm, LEFT + 145 * mm)
+    heads = ("unit", "credits", "result", "result_date")
+
+    def head() -> None:
+        page.c.setFont("Helvetica-Bold", 9)
+        for x, name in zip(columns, heads, strict=True):
+            page.c.drawString(x, page.y, labels[name])
+        page.y -= 12
+
+    head()
+    for course in item.courses:
+        if page.y - 12 < BOTTOM:
+            page.need(12)
+            head()
+        page.c.setFont("Helvetica", 9)
+        values = (course.unit[:70], course.credits, course.result, course.date)
+        for x, value in zip(columns, values, strict=True):
+            page.c.drawString(x, page.y, value)
+        page.y -= 11
+    page.y -= 4
+    page.c.setFont("Helvetica-Bold", 9)
+    page.c.drawString(columns[0], page.y, labels["total"])
+    page.c.drawString(columns[1], page.y, item.total_credits)
+    page.y -= 14
+    for label, value in item.extended:
+        if label.lower().startswith(("gewogen", "weighted")):
+            page.field(label[:24], value)
 
 
 def _wrap(value: str, width: int) -> str:

@@ -50,6 +50,7 @@ def make_extract(
     channel: str = "portal",
     requester: engine.Requester | None = None,
     basis: str = "holder",
+    grades: bool = True,
 ) -> ExtractFile:
     """A signed extract of the holder's valid documents (all, or the given ones) in nl or en.
 
@@ -59,7 +60,8 @@ def make_extract(
     the Extract row is stored in the same transaction as that log row.
     Raises ``engine.NotDisclosed`` (a PermissionDenied, logged) when the basis does not allow it or
     the register holds no data of the person, and ``LookupError`` (nothing stored, nothing logged)
-    if a given diploma is not a valid document of this person."""
+    if a given diploma is not a valid document of this person. ``grades=False``: the diploma
+    without grades (selective extract: no cijferlijst, no HO grade list)."""
     language = "en" if language.lower().startswith("en") else "nl"
     ids = None if diplomas is None else [d if isinstance(d, int) else d.pk for d in diplomas]
     requester = requester or engine.Requester(kind="holder", label="uittreksel")
@@ -69,12 +71,13 @@ def make_extract(
         basis=basis,
         subject=person_or_pgn,
         channel=channel,
-        fields=extract_fields(language),
+        fields=extract_fields(language, grades),
         diploma_ids=ids,
         only_valid=True,
     ) as disclosed:
-        content = content_from(disclosed, language, diploma_ids=ids)
         now = clock.now()
+        content = content_from(disclosed, language, diploma_ids=ids, known_at=now,
+                               with_grades=grades)  # fmt: skip
         pdf = render_pdf(
             content, code=code, verify_url=verify_url(code), language=language, today=clock.today()
         )

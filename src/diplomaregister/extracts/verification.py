@@ -24,10 +24,9 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from diplomaregister.extracts import codes
-from diplomaregister.extracts.content import kind_name
 from diplomaregister.extracts.models import Extract
 from diplomaregister.extracts.signing import trust_root
-from diplomaregister.verstrekking import engine
+from diplomaregister.verstrekking import engine, naming
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +55,15 @@ VERIFICATION_FIELDS = (
     "kind",
     "organisation_name",
     "date_of_issue",
+    # to name the document as the extract does (verstrekking.naming)
+    "programme_name",
+    "programme_name_en",
+    "ho_degree",
+    "ho_exam_type",
+    "mbo_level",
+    "degree",
+    "degree_addition",
+    "judicium",
 )
 # In the holder's log: who verified is unknown, and the extract's internal id is no business of
 # the holder's log (nor of anyone reading it).
@@ -70,6 +78,7 @@ class DiplomaCheck:
     date_of_issue: dt.date | None
     status: str  # unchanged | corrected | withdrawn
     since: dt.date | None = None  # withdrawn: effective date (None: not known); corrected: recorded
+    category: str = ""  # the legal category (art. 16), a second line under the name
 
 
 @dataclass
@@ -142,11 +151,12 @@ def _check(
         status, since = CORRECTED, record["status_since"]
     return DiplomaCheck(
         diploma_id,
-        kind_name(record["kind"], language),
+        naming.named(record, language),
         record["organisation_name"],
         record["date_of_issue"],
         status,
         since,
+        naming.kind_name(record, language),
     )
 
 

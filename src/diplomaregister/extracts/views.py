@@ -58,6 +58,7 @@ def _result(request: HttpRequest, result: Verification) -> HttpResponse:
         rows.append(
             {
                 "kind": check.kind_name or t["diploma"],
+                "category": check.category,
                 "organisation": check.organisation,
                 "date_of_issue": format_date(check.date_of_issue, language),
                 "status": status,

@@ -27,6 +27,7 @@ from diplomaregister.extracts.selectors import pdf_response
 from diplomaregister.extracts.services import make_extract
 from diplomaregister.law.loaders import disclosure_labels, document_kinds, legal_bases, sectors
 from diplomaregister.logboek.selectors import entries_for_subject
+from diplomaregister.portal_holder import diploma_page
 from diplomaregister.portal_holder import disclosure_log as log_page
 from diplomaregister.portal_holder.auth import HOLDER_PGN
 from diplomaregister.portal_institution.corrections import (
@@ -173,15 +174,19 @@ def home(request: HttpRequest, pgn: str) -> HttpResponse:
 
 @holder_view
 def diploma(request: HttpRequest, pgn: str, diploma_id: int) -> HttpResponse:
-    disclosure = _disclose(request, pgn, (*DIPLOMA_FIELDS, _programme_field()), [diploma_id])
+    """One diploma: named as people know it, its extended data and grade list, its history."""
+    fields = (*DIPLOMA_FIELDS, *diploma_page.EXTENDED_FIELDS, _programme_field())
+    disclosure = _disclose(request, pgn, fields, [diploma_id])
     if disclosure is None or not disclosure.records or disclosure.person is None:
         raise Http404
     corrections = requests_of_holder(disclosure.person).filter(diploma_id=diploma_id)
+    record = disclosure.records[0]
     return render(
         request,
         "portal_holder/diploma.html",
         {
-            "d": labelled(disclosure.records[0]),
+            "d": labelled(record),
+            "page": diploma_page.context(record, get_language() or "nl"),
             "corrections": corrections,
             "error": request.GET.get("fout"),
         },
@@ -210,7 +215,8 @@ def extract(request: HttpRequest, pgn: str) -> HttpResponse:
     chosen = request.POST.get("diploma")
     try:
         ids = [int(chosen)] if chosen else None
-        made = make_extract(pgn, diplomas=ids, language=language, channel="portal")
+        made = make_extract(pgn, diplomas=ids, language=language, channel="portal",
+                            grades=not request.POST.get("zonder_cijfers"))  # fmt: skip
     except (LookupError, ValueError, NotDisclosed) as exc:
         raise Http404 from exc
     return pdf_response(made)

@@ -205,12 +205,16 @@ def test_verification_by_code_logs_exactly_what_the_page_shows(holder, client, c
         "organisation_name": "Universiteit Testdam",
         "date_of_issue": "30-08-2023",
         "status_since": "20-03-2024",  # "Diploma ingetrokken op 20-03-2024"
-        "kind": content.kind_name(wo.versions.get(version=1).kind, "nl"),
+        "kind": content.kind_name(wo.versions.get(version=1).kind, "nl"),  # the second line
+        "ho_degree": "Master of Science",  # named as people know it: degree and programme first
     }
     for value in shown.values():
         assert value in html
-    # ... and the two keys it compares with the extract (not shown): nothing else was disclosed
-    assert set(entry.fields) == {*shown, "diploma_id", "diploma_version", "status"}
+    # ... and the keys it compares with the extract (not shown) and names the document by (the
+    # programme, exam type, level and extended data, empty here): nothing else was disclosed
+    naming_fields = {"programme_name", "programme_name_en", "ho_exam_type", "mbo_level", "degree",
+                     "degree_addition", "judicium"}  # fmt: skip
+    assert set(entry.fields) == {*shown, "diploma_id", "diploma_version", "status", *naming_fields}
     assert entry.fields == sorted(verification.VERIFICATION_FIELDS)
     # the reason of the withdrawal is not the verifier's business
     assert REASON not in html and "Fraude" not in html
