@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import Any
+
+from django.db.models import Q, QuerySet
 
 from diplomaregister.core import clock
 from diplomaregister.organisations.models import Organisation
 from diplomaregister.portal_institution.models import CorrectionRequest
 from diplomaregister.register.models import Diploma, Person
+from diplomaregister.verstrekking.engine import NotDisclosed, Requester, disclose
 
 ANSWERS = ("in_behandeling", "gecorrigeerd", "afgewezen")
 
@@ -23,7 +26,28 @@ def submit_request(*, person: Person, diploma: Diploma, message: str) -> Correct
     if not 5 <= len(text) <= 2000:
         raise CorrectionError("Describe what is wrong in 5 to 2000 characters.")
     return CorrectionRequest.objects.create(person=person, diploma=diploma, organisation_id=diploma.organisation_id,
-                                            message=text, created_at=clock.now())  # fmt: skip
+                                            message=text, created_at=clock.now(),
+                                            snapshot=_snapshot(person, diploma))  # fmt: skip
+
+
+# What the holder sends along with the request: who they are and which diploma, as they see it.
+SNAPSHOT_FIELDS = ("given_names", "family_name", "kind", "sector", "organisation_name",
+                   "date_of_issue", "programme_name", "programme_name_en", "ho_degree",
+                   "ho_exam_type", "mbo_level")  # fmt: skip
+
+
+def _snapshot(person: Person, diploma: Diploma) -> dict[str, Any]:
+    """The holder's own view of the document (basis ``holder``, logged), kept with the request so
+    the institution's queue names the person and the diploma without a disclosure per row."""
+    try:
+        own = disclose(requester=Requester(kind="holder", label="correctieverzoek"), basis="holder",
+                       subject=person, channel="portal", diploma_ids=[diploma.pk],
+                       fields=SNAPSHOT_FIELDS)  # fmt: skip
+    except NotDisclosed:
+        return {}
+    record = own.records[0] if own.records else {}
+    return {**{k: str(v) for k, v in own.subject.items()},
+            **{k: str(v) if v is not None else "" for k, v in record.items()}}  # fmt: skip
 
 
 def requests_of_holder(person: Person) -> QuerySet[CorrectionRequest]:
@@ -41,6 +65,32 @@ def queue_for_organisation(org: Organisation) -> QuerySet[CorrectionRequest]:
         .select_related("diploma")
         .order_by("answered_at", "-created_at")
     )
+
+
+def search_queue(
+    org: Organisation,
+    *,
+    text: str = "",
+    status: str = "",
+    before: int | None = None,
+    size: int = 25,
+) -> tuple[list[CorrectionRequest], int | None]:
+    """One page of the queue, newest first by id (cursor ``before``: no counting), filtered by
+    status and by text in the record key, the holder's name or message."""
+    rows = CorrectionRequest.objects.filter(organisation=org).select_related("diploma")
+    if status:
+        rows = rows.filter(status=status)
+    if text:
+        rows = rows.filter(
+            Q(diploma__record_key__icontains=text) | Q(message__icontains=text)
+            | Q(snapshot__family_name__icontains=text)
+        )  # fmt: skip
+    if before is not None:
+        rows = rows.filter(pk__lt=before)
+    batch = list(rows.order_by("-pk")[: size + 1])
+    more = len(batch) > size
+    batch = batch[:size]
+    return batch, (batch[-1].pk if more and batch else None)
 
 
 def answer_request(

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from diplomaregister.levering.models import Delivery
 from diplomaregister.organisations.models import Organisation
 from diplomaregister.register.models import Diploma, Person
 
@@ -23,10 +25,10 @@ class StaffMembership(models.Model):
 
 class CorrectionRequest(models.Model):
     STATUSES = [
-        ("open", "Open"),
-        ("in_behandeling", "In behandeling"),
-        ("gecorrigeerd", "Gecorrigeerd"),
-        ("afgewezen", "Afgewezen"),
+        ("open", _("Open")),
+        ("in_behandeling", _("Being handled")),
+        ("gecorrigeerd", _("Corrected")),
+        ("afgewezen", _("Declined")),
     ]
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="correction_requests")
@@ -42,9 +44,24 @@ class CorrectionRequest(models.Model):
     answered_by = models.BigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
+    # What the holder saw when asking (their own disclosure): names and the document's title
+    # parts, so the queue can say who and which diploma without a disclosure per row.
+    snapshot = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["organisation", "status", "-created_at"])]
 
     def __str__(self) -> str:
         return f"correctieverzoek {self.pk}"
+
+
+class Upload(models.Model):
+    """A batch file uploaded in the portal, processed by a task (``tasks.process_upload``) into
+    its delivery; ``total`` records, for the progress bar."""
+
+    delivery = models.OneToOneField(Delivery, on_delete=models.PROTECT, related_name="+")
+    path = models.CharField(max_length=300, blank=True, help_text="Removed once processed.")
+    file_format = models.CharField(max_length=8)
+    total = models.IntegerField(default=0)
+    uploaded_by = models.BigIntegerField(null=True, blank=True)
+    uploaded_at = models.DateTimeField()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from diplomaregister.portal_institution import views
+from diplomaregister.portal_institution import views, work_views
 
 app_name = "institution_portal"
 
@@ -11,4 +11,7 @@ urlpatterns = [
     path("inzage/", views.inzage, name="inzage"),
     path("correctieverzoeken/", views.queue, name="queue"),
     path("correctieverzoeken/<int:pk>/", views.request_detail, name="request"),
+    path("correctieverzoeken/<int:pk>/corrigeren/", work_views.correct_now, name="correct"),
+    path("leveren/", work_views.upload, name="upload"),
+    path("leveringen/<int:pk>/", work_views.delivery, name="delivery"),
 ]

@@ -26,11 +26,15 @@ from diplomaregister.extracts.ratelimit import allow
 from diplomaregister.law.loaders import legal_bases
 from diplomaregister.organisations.models import Organisation
 from diplomaregister.portal_holder.views import labelled
+from diplomaregister.portal_institution import charts
 from diplomaregister.portal_institution.corrections import (
     ANSWERS,
     answer_request,
     queue_for_organisation,
+    search_queue,
 )
+from diplomaregister.portal_institution.forms_style import styled
+from diplomaregister.portal_institution.models import CorrectionRequest
 from diplomaregister.verstrekking.engine import NotDisclosed, Requester, allowed_bases, disclose
 
 View = Callable[..., HttpResponse]
@@ -95,7 +99,9 @@ class InzageForm(forms.Form):
 
 @staff_view
 def home(request: HttpRequest, org: Organisation) -> HttpResponse:
-    return render(request, "portal_institution/home.html", {"org": org})
+    return render(
+        request, "portal_institution/home.html", {"org": org, **charts.dashboard_context(org)}
+    )
 
 
 @staff_view
@@ -105,6 +111,7 @@ def inzage(request: HttpRequest, org: Organisation) -> HttpResponse:
     choices = [(c, f"{bases[c].article}: {bases[c].purpose_nl}") for c in allowed_bases(requester)]
     form = InzageForm(request.POST or None)
     form.fields["basis"].choices = choices  # type: ignore[attr-defined]
+    styled(form)
     result, message = None, ""
     if request.method == "POST" and form.is_valid():
         allowed, _retry = allow(request, f"inzage:{request.user.pk}", settings.EXTRACT_VERIFY_RATE)
@@ -124,7 +131,9 @@ def inzage(request: HttpRequest, org: Organisation) -> HttpResponse:
 
 
 class AnswerForm(forms.Form):
-    status = forms.ChoiceField(choices=[(s, s) for s in ANSWERS], label=_("Status"))
+    status = forms.ChoiceField(
+        choices=[(s, w) for s, w in CorrectionRequest.STATUSES if s in ANSWERS], label=_("Status")
+    )
     answer = forms.CharField(
         widget=forms.Textarea, max_length=2000, label=_("Answer to the holder")
     )
@@ -132,11 +141,28 @@ class AnswerForm(forms.Form):
 
 @staff_view
 def queue(request: HttpRequest, org: Organisation) -> HttpResponse:
-    return render(
-        request,
-        "portal_institution/queue.html",
-        {"org": org, "requests": queue_for_organisation(org)[:200]},
-    )
+    """The queue: newest first, pages by position (``voor``), search and status filter."""
+    text = request.GET.get("zoek", "").strip()[:64]
+    status = request.GET.get("status", "")
+    status = status if status in dict(CorrectionRequest.STATUSES) else ""
+    before = request.GET.get("voor", "")
+    rows, next_before = search_queue(org, text=text, status=status,
+                                     before=int(before) if before.isdigit() else None)  # fmt: skip
+    query = request.GET.copy()
+    query.pop("voor", None)
+    return render(request, "portal_institution/queue.html", {
+        "org": org, "requests": [(r, described(r)) for r in rows], "next_before": next_before,
+        "text": text, "status": status, "statuses": CorrectionRequest.STATUSES,
+        "query": query.urlencode(),
+    })  # fmt: skip
+
+
+def described(req: CorrectionRequest) -> dict[str, Any]:
+    """The person and the diploma of a request in words, from what the holder sent along."""
+    snap = req.snapshot or {}
+    name = " ".join(p for p in (snap.get("given_names", ""), snap.get("family_name", "")) if p)
+    title = labelled(snap).get("title", "") if snap.get("kind") else ""
+    return {"name": name, "title": title, "issued": snap.get("date_of_issue", "")}
 
 
 @staff_view
@@ -149,9 +175,8 @@ def request_detail(request: HttpRequest, org: Organisation, pk: int) -> HttpResp
         answer_request(req, status=form.cleaned_data["status"], answer=form.cleaned_data["answer"],
                        user_id=request.user.pk)  # fmt: skip
         return redirect("institution_portal:queue")
-    return render(
-        request, "portal_institution/request.html", {"org": org, "req": req, "form": form}
-    )
+    return render(request, "portal_institution/request.html",
+                  {"org": org, "req": req, "form": form, "about": described(req)})  # fmt: skip
 
 
 @require_POST
