@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from django.utils.dateparse import parse_datetime
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
@@ -51,19 +52,28 @@ class LookupView(APIView):
     permission_classes = [HasRole.of("recipient")]
 
     @extend_schema(operation_id="verstrekking_diplomas", request=LookupRequestSerializer,
-                   responses={200: DisclosureSerializer, 403: REFUSED})  # fmt: skip
+                   responses={200: DisclosureSerializer, 403: REFUSED}, parameters=[
+        OpenApiParameter("geldigOp", dt.date, description="The documents as valid on this date "
+                         "(bases with as_of in law/legal_bases.yaml; others get 403)."),
+        OpenApiParameter("bekendOp", dt.datetime, description="The documents as the register knew "
+                         "them at this moment (a date: at the end of that day); bases with as_of."),
+    ])  # fmt: skip
     def post(self, request: Request) -> Response:
         """A person's documents under a stated basis: only the fields that basis allows; every call
         is logged and shown to the holder. An unknown person, a person outside the basis's scope
-        and a basis the client may not use all get the same 403."""
+        and a basis the client may not use all get the same 403. ``geldigOp`` / ``bekendOp`` (in
+        the style of the Haal Centraal APIs) ask for the documents as valid on a date / as known
+        at a moment, for bases that allow it."""
         body = LookupRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         basis = body.validated_data["basis"]
+        valid_on, known_on = _as_of(request.query_params)
         try:
             result = disclose(
                 requester=requester_of(request), basis=basis, channel="api",
                 subject=body.validated_data["persoonsgebonden_nummer"],
                 application=body.validated_data.get("aanvraag") or None,
+                valid_on=valid_on, known_on=known_on,
             )  # fmt: skip
         except NotDisclosed:
             return not_disclosed()
@@ -109,6 +119,26 @@ class DisclosureLogView(generics.ListAPIView):
             basis=params.get("basis"), recipient=params.get("ontvanger"), outcome=params.get("uitkomst"),
             since=_moment(params, "vanaf"), until=_moment(params, "tot"),
         )  # fmt: skip
+
+
+def _as_of(params: Any) -> tuple[dt.date | None, dt.datetime | None]:
+    """``geldigOp`` (a date) and ``bekendOp`` (a date-time, or a date: the end of that day)."""
+    valid_text, known_text = params.get("geldigOp"), params.get("bekendOp")
+    try:
+        valid_on = parse_date(valid_text) if valid_text else None
+        day = parse_date(known_text) if known_text and len(known_text) == 10 else None
+    except ValueError:
+        valid_on = day = None
+        valid_text = valid_text or "?"
+    if valid_text and valid_on is None:
+        raise ValidationError({"geldigOp": ["Use an ISO date, e.g. 2023-09-01."]})
+    if day is not None:  # as known at the end of that day
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+        return valid_on, timezone.make_aware(end) - dt.timedelta(microseconds=1)
+    known_on = _moment(params, "bekendOp") if known_text else None
+    if known_on is not None and timezone.is_naive(known_on):
+        known_on = timezone.make_aware(known_on)
+    return valid_on, known_on
 
 
 def _moment(params: Any, name: str) -> dt.datetime | None:
