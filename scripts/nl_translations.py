@@ -381,6 +381,27 @@ NL.update({
     "The first line (the CSV header) cannot be read.": "De eerste regel (de kopregel van het CSV-bestand) is niet te lezen.",
     "Use a .csv or .jsonl file.": "Gebruik een .csv- of .jsonl-bestand.",
 })
+NL.update({
+    "Operator overview": "Overzicht voor beheer",
+    "Disclosure log": "Verstrekkingenlog",
+    "The hash chains are intact.": "De hashketens zijn intact.",
+    "The hash chains are broken: run verify_log.": "De hashketens zijn verbroken: voer verify_log uit.",
+    "Deliveries per day": "Leveringen per dag",
+    "Disclosures per day": "Verstrekkingen per dag",
+    "Day": "Dag",
+    "Disclosures": "Verstrekkingen",
+    "Disclosures per legal basis": "Verstrekkingen per grondslag",
+    "No disclosures in the last 14 days.": "Geen verstrekkingen in de afgelopen 14 dagen.",
+    "Late institutions": "Instellingen die te laat leveren",
+    "Late": "Te laat",
+    "Every institution meets the on-time target this year.": "Elke instelling haalt dit jaar de norm voor tijdig leveren.",
+    "%(verified)s of %(head)s rows verified": "%(verified)s van %(head)s regels gecontroleerd",
+    "Records delivered per day (last 14 days)": "Geleverde records per dag (laatste 14 dagen)",
+    "Disclosures per day (last 14 days)": "Verstrekkingen per dag (laatste 14 dagen)",
+    "Disclosures per legal basis (last 14 days)": "Verstrekkingen per grondslag (laatste 14 dagen)",
+    "Institutions below the on-time target this year": "Instellingen onder de norm voor tijdig leveren dit jaar",
+    "target": "norm",
+})
 # end of issue 14 block
 
 

@@ -9,6 +9,7 @@ from diplomaregister.api import urls as api_urls
 from diplomaregister.core import urls as core_urls
 from diplomaregister.core import views as core_views
 from diplomaregister.extracts import urls as extract_urls
+from diplomaregister.overview import urls as overview_urls
 from diplomaregister.portal_holder import share_urls
 from diplomaregister.portal_holder import urls as holder_urls
 from diplomaregister.portal_institution import urls as institution_urls
@@ -16,6 +17,7 @@ from diplomaregister.portal_institution import urls as institution_urls
 urlpatterns = [
     path("", include(core_urls)),
     path("admin/", admin.site.urls),
+    path("beheer/overzicht/", include(overview_urls)),
     path("i18n/", include(i18n)),
     path("api/v1/", include(api_urls)),
     path("mijn/", include(holder_urls)),
