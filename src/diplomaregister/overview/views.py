@@ -3,6 +3,8 @@ TOTP, ``core.admin_otp``). Charts drawn on the server (``core.charts``), with ta
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -33,7 +35,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         rule = bases.get(code)
         return f"{rule.article} ({code})" if rule else code
 
-    def day(d: object) -> str:
+    def day(d: dt.date) -> str:
         return formats.date_format(d, "j M")
 
     table = [(d, *deliveries.get(d, (0, 0)), per_day.get(d, 0)) for d in days]

@@ -11,7 +11,6 @@ from diplomaregister.levering.models import Delivery
 from diplomaregister.register import services
 from diplomaregister.register.factories import DiplomaDataFactory, PersonDataFactory
 from diplomaregister.verstrekking.engine import Requester, disclose
-from diplomaregister.verstrekking.tests.conftest import clock, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
