@@ -46,7 +46,7 @@ def deliveries_per_day(count: int = DAYS) -> dict[dt.date, tuple[int, int]]:
         )  # fmt: skip
         .order_by()
     )
-    return {day: (n, records or 0) for day, n, records in rows}
+    return {day: (n, total or 0) for day, n, total in rows}
 
 
 def disclosures_per_day(count: int = DAYS) -> tuple[dict[dt.date, int], Counter[str]]:
