@@ -38,7 +38,7 @@ def deliveries_per_day(count: int = DAYS) -> dict[dt.date, tuple[int, int]]:
         .values_list("day")
         .annotate(
             n=Count("id"),
-            records=Sum("created")
+            total=Sum("created")
             + Sum("corrected")
             + Sum("unchanged")
             + Sum("withdrawn")
