@@ -16,11 +16,14 @@ from decimal import Decimal
 from typing import Any
 
 from diplomaregister.core.pgn import synthetic_bsn, synthetic_onderwijsnummer
+from diplomaregister.demo import extended as demo_extended
 from diplomaregister.demo import reference as ref
 from diplomaregister.demo.bulk import BulkWriter, IdBlock
 from diplomaregister.demo.organisations import OrgPool
 from diplomaregister.law.loaders import document_kinds, legal_terms
-from diplomaregister.register import decide
+from diplomaregister.organisations.models import Organisation
+from diplomaregister.register import decide, extended
+from diplomaregister.register.extended import weighted_average
 from diplomaregister.register.inputs import DiplomaData, GradeData
 from diplomaregister.register.models import (
     Change,
@@ -88,6 +91,7 @@ class Context:
     writer: BulkWriter
     pgns: set[str] = field(default_factory=set)  # onderwijsnummers taken (BSNs are unique by index)
     offset: int = 0  # persons already in the register: BSNs continue after them
+    codes: dict[int, str] = field(default_factory=dict)  # organisation id -> code (joint degrees)
 
 
 def _date(rng: random.Random, year: int, month: int, first: int = 1, last: int = 28) -> dt.date:
@@ -324,8 +328,11 @@ def _add_document(
     data = DiplomaData(record_key=record_key, kind=doc.kind, date_of_issue=doc.issued, sector=doc.sector,
                        programme_code=doc.programme[1] if doc.programme else "",
                        grades=[GradeData(*g) for g in doc.grades], **doc.values)  # fmt: skip
-    first, grades = decide.version_row(data, _DEMO, number=1, change=Change.NEW, valid_from=doc.issued,
-                                       recorded_at=recorded, source="demo")  # fmt: skip
+    data = _extended(rng, ctx, data, org_id)
+    assert data.date_of_issue is not None
+    first, grades = decide.version_row(data, _DEMO, number=1, change=Change.NEW,
+                                       valid_from=data.date_of_issue, recorded_at=recorded,
+                                       source="demo")  # fmt: skip
     versions = [(first, grades)]
     if rng.random() < ref.CORRECTION_SHARE:
         fixed = data
@@ -333,6 +340,8 @@ def _add_document(
             last = data.grades[-1]
             better = min(Decimal(10), (last.final_grade or Decimal(5)) + 1)
             fixed = replace(data, grades=[*data.grades[:-1], replace(last, final_grade=better)])
+            if data.weighted_average is not None:  # an HO grade list: its average follows
+                fixed = replace(fixed, weighted_average=weighted_average(fixed.grades))
         elif "exam_date" in doc.values:
             fixed = replace(data, exam_date=doc.values["exam_date"] - dt.timedelta(days=1))
         else:
@@ -362,6 +371,19 @@ def _add_document(
                   person_id=person_id, **grade)  # fmt: skip
     if doc.years:
         _add_enrolment(rng, ctx, person_id, org_id, record_key, doc, programme_id)
+
+
+def _extended(rng: random.Random, ctx: Context, data: DiplomaData, org_id: int) -> DiplomaData:
+    """The extended data an HO institution delivers (demo.extended), cut to the active scenario
+    as the register's decision step cuts a delivery (register.extended.cut)."""
+    if data.sector not in ("HBO", "WO"):
+        return data
+    if not ctx.codes:
+        ctx.codes = dict(Organisation.objects.values_list("id", "code"))
+    partners = [ctx.codes[i] for i in ctx.orgs.by_kind.get("universiteit", []) if i != org_id]
+    values = demo_extended.extend(rng, data, own_code=ctx.codes.get(org_id, ""),
+                                  partner_codes=partners, today=ctx.today)  # fmt: skip
+    return extended.cut(replace(data, **values))[0]
 
 
 def _add_enrolment(
