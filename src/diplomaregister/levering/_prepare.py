@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.backends.utils import format_number
-
 from diplomaregister.core.pgn import InvalidPgn, PgnType, parse_pgn
 from diplomaregister.law.loaders import field_catalogue
 from diplomaregister.levering.parsing import Parsed, parse, safe_text
@@ -70,8 +68,9 @@ class Prepared:
 
 
 def _quantized(value: Decimal | None, places: tuple[int, int]) -> str | None:
-    """The value as Django stores it in a DecimalField (same rounding), for the insert."""
-    return None if value is None else format_number(value, *places)
+    """The value for the insert: as the ORM does on PostgreSQL, the column's numeric type rounds it
+    (``places`` documents the column; comparisons use the value as delivered)."""
+    return None if value is None else str(value)
 
 
 def _dump(violations: list[tuple[int, int, int, Violation]]) -> str | None:

@@ -151,7 +151,7 @@ def _grade_rows(alias: str) -> str:
 def _decide(cursor: Any, p: dict[str, Any]) -> None:
     """decide.decide_diploma, the withdrawal of services.withdraw_diploma and facts._append."""
     dv, grade = _table(DiplomaVersion), _table(DiplomaGrade)
-    stored = (f"ARRAY(SELECT ROW(g.subject_code, g.subject_name, g.school_exam_grade, g.central_exam_grade, "
+    stored = (f"ARRAY(SELECT ROW(g.subject_code::text, g.subject_name::text, g.school_exam_grade, g.central_exam_grade, "
               f"g.final_grade) FROM {grade} g WHERE g.diploma_version_id = v.id ORDER BY 1)")  # fmt: skip
     same = " AND ".join([
         "v.kind = s.kind", "v.date_of_issue = s.date_of_issue", "v.sector = s.esector",
@@ -174,9 +174,7 @@ def _decide(cursor: Any, p: dict[str, Any]) -> None:
         ELSE 'withdraw' END
         FROM {STAGE} t LEFT JOIN {dv} l ON l.id = t.lv_id LEFT JOIN {dv} c ON c.id = t.cur_id
         WHERE t.idx = s.idx AND s.ok AND s.rtype = 'withdraw'""", p)  # fmt: skip
-    _run(cursor, f"""UPDATE {STAGE} s SET programme_id = (SELECT pr.id FROM {_table(Programme)} pr
-        WHERE pr.code = s.programme_code ORDER BY pr.id LIMIT 1)
-        WHERE s.ok AND s.rtype = 'enrolment' AND s.programme_code <> ''""", p)  # fmt: skip
+    _programmes(cursor, p)
     for rtype, (_identity, version, _start) in FACTS.items():
         values = ENROLMENT_VALUES if rtype == "enrolment" else RESULT_VALUES
         equal = [f"v.{c} IS NOT DISTINCT FROM s.{c}" for c in values]
@@ -199,6 +197,26 @@ def _decide(cursor: Any, p: dict[str, Any]) -> None:
         ('withdraw', 'before_issue', 'effective_date', 'before_issue', 'A withdrawal cannot precede the date of issue.')
         ) AS r(rtype, action, field, rule, message) ON r.rtype = s.rtype AND r.action = s.action
         WHERE s.ok""", p)  # fmt: skip
+
+
+def _programmes(cursor: Any, p: dict[str, Any]) -> None:
+    """services._programme (get or create by sector and code) for the documents written, then the
+    enrolments' programme (the first by code, as ``pipeline._fact`` looks it up): one that existed
+    before the chunk, or one a document earlier in the chunk created."""
+    written = "s.ok AND s.rtype = 'diploma' AND s.action IN ('created', 'corrected')"
+    programme = Statement(Programme, {"sector": "x.esector", "code": "x.programme_code",
+                                      "name_nl": "x.programme_code"})  # fmt: skip
+    cursor.execute(programme.insert(_table(Programme), f"""FROM (SELECT DISTINCT s.esector, s.programme_code
+        FROM {STAGE} s WHERE {written} AND s.programme_code <> '') x ORDER BY 1, 2
+        ON CONFLICT (sector, code) DO NOTHING""", "id"), {**p, **programme.params})  # fmt: skip
+    new = [row[0] for row in cursor.fetchall()]
+    _run(cursor, f"""UPDATE {STAGE} s SET programme_id = pr.id FROM {_table(Programme)} pr
+        WHERE pr.sector = s.esector AND pr.code = s.programme_code AND {written}""", p)  # fmt: skip
+    _run(cursor, f"""UPDATE {STAGE} s SET programme_id = (SELECT pr.id FROM {_table(Programme)} pr
+        WHERE pr.code = s.programme_code AND (pr.id <> ALL(%(new)s::bigint[]) OR EXISTS (SELECT 1 FROM {STAGE} d
+        WHERE d.rtype = 'diploma' AND d.ok AND d.action IN ('created', 'corrected') AND d.programme_id = pr.id
+        AND d.idx < s.idx)) ORDER BY pr.id LIMIT 1)
+        WHERE s.ok AND s.rtype = 'enrolment' AND s.programme_code <> ''""", {**p, "new": new})  # fmt: skip
 
 
 def _identities(cursor: Any, p: dict[str, Any]) -> None:
@@ -245,13 +263,6 @@ def _identities(cursor: Any, p: dict[str, Any]) -> None:
 
 def _diplomas(cursor: Any, p: dict[str, Any]) -> None:
     written = "s.ok AND s.rtype = 'diploma' AND s.action IN ('created', 'corrected')"
-    programme = Statement(Programme, {"sector": "x.esector", "code": "x.programme_code",
-                                      "name_nl": "x.programme_code"})  # fmt: skip
-    _run(cursor, programme.insert(_table(Programme), f"""FROM (SELECT DISTINCT s.esector, s.programme_code
-        FROM {STAGE} s WHERE {written} AND s.programme_code <> '') x ORDER BY 1, 2
-        ON CONFLICT (sector, code) DO NOTHING"""), {**p, **programme.params})  # fmt: skip
-    _run(cursor, f"""UPDATE {STAGE} s SET programme_id = pr.id FROM {_table(Programme)} pr
-        WHERE pr.sector = s.esector AND pr.code = s.programme_code AND {written}""", p)  # fmt: skip
     diploma = Statement(Diploma, {"person_id": "s.person_id", "organisation_id": "%(org)s",
                                   "record_key": "s.record_key", "created_at": "%(now)s"})  # fmt: skip
     insert = diploma.insert(_table(Diploma), f"FROM {STAGE} s WHERE {written} AND s.action = 'created' "

@@ -181,7 +181,11 @@ def _diploma_rules() -> list[tuple[int, int, str, str, str, str]]:
         (1, 503, *_length("sector", "sector", _limit(DiplomaVersion, "sector"))),
         (1, 504, *_length("programme_code", "programme_code", _limit(Programme, "code"))),
     ]  # fmt: skip
-    return [(g, o, f"s.date_of_issue IS NOT NULL AND ({c})", f, r, m) for g, o, c, f, r, m in rules]
+    missing = (1, 99, "s.date_of_issue IS NULL", "'date_of_issue'", "'required'",
+               q("The date of issue is required."))  # the per-record path stops there  # fmt: skip
+    return [missing] + [
+        (g, o, f"s.date_of_issue IS NOT NULL AND ({c})", f, r, m) for g, o, c, f, r, m in rules
+    ]
 
 
 def _fact_rules(rtype: str) -> list[tuple[int, int, str, str, str, str]]:
@@ -221,7 +225,7 @@ CROSS JOIN LATERAL (VALUES
 ) AS v(grp, ord, hit, field, rule, message)
 WHERE s.rtype = '{rtype}' AND v.hit""")  # fmt: skip
     return f"""
-WITH hits AS ({"UNION ALL".join(parts)}
+WITH hits AS ({" UNION ALL ".join(parts)}
 ), sector_missing AS (
 SELECT s.idx, 1, 120, 0, 'sector', 'required', 'Sector is required: the kind fits more than one sector.'
 FROM {STAGE} s
