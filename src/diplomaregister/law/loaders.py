@@ -215,6 +215,7 @@ class ExtendedField:
     source: str
     bytes: int
     baseline: bool = False
+    bytes_per_row: int = 0
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,8 @@ def extended_fields() -> dict[str, ExtendedField]:
     raw = _load("scenarios.yaml")["fields"]
     return {
         name: ExtendedField(name, tuple(item["catalogue"]), tuple(item["outputs"]),
-                            item["source"], int(item["bytes"]), bool(item.get("baseline", False)))
+                            item["source"], int(item["bytes"]), bool(item.get("baseline", False)),
+                            int(item.get("bytes_per_row", 0)))
         for name, item in raw.items()
     }  # fmt: skip
 

@@ -39,7 +39,7 @@ def active_scenario() -> Scenario:
 
 
 @cache
-def _attributes() -> dict[str, tuple[str, ...]]:
+def field_attributes() -> dict[str, tuple[str, ...]]:
     """Per extended field, the DiplomaData attributes it consists of (diplomaversion columns)."""
     return {
         name: tuple(key.split(".", 1)[1] for key in item.catalogue
@@ -63,7 +63,7 @@ def cut(data: DiplomaData, previous: DiplomaData | None = None,
     scenario = scenario or active_scenario()
     changes: dict[str, Any] = {}
     warnings = []
-    for name, attributes in _attributes().items():
+    for name, attributes in field_attributes().items():
         if name in scenario.stored:
             continue
         courses = name == COURSE_RESULTS and any(is_course_result(g) for g in data.grades)
