@@ -78,21 +78,21 @@ def report(persons: int = 2000, seed: int = 1, today: dt.date | None = None) -> 
     total = len(deliveries) or 1
     higher = sum(1 for d in deliveries if d.sector in ("HBO", "WO")) or 1
     fields = extended_fields()
-    per_field = {}
+    per_field: dict[str, dict[str, float]] = {}
     for name, figure in figures(deliveries).items():
         spec = fields[name]
         stored = figure.payload + figure.carried * spec.bytes + figure.rows * spec.bytes_per_row
         per_field[name] = {"share": figure.carried / total, "share_ho": figure.carried / higher,
                            "bytes_per_million": round(stored / total * MILLION)}  # fmt: skip
-    out = {"deliveries": len(deliveries), "fields": per_field, "scenarios": {}}
+    per_scenario: dict[str, dict[str, Any]] = {}
     for code, scenario in scenarios().items():
-        stored = sorted(n for n in scenario.stored if n in per_field)
-        out["scenarios"][code] = {
+        names = sorted(n for n in scenario.stored if n in per_field)
+        per_scenario[code] = {
             "name_nl": scenario.name_nl, "name_en": scenario.name_en,
             "stored": sorted(scenario.stored), "shown": sorted(scenario.shown),
-            "bytes_per_million": sum(per_field[n]["bytes_per_million"] for n in stored),
+            "bytes_per_million": sum(per_field[n]["bytes_per_million"] for n in names),
         }  # fmt: skip
-    return out
+    return {"deliveries": len(deliveries), "fields": per_field, "scenarios": per_scenario}
 
 
 def as_text(data: dict[str, Any]) -> str:
