@@ -175,14 +175,14 @@ def diploma_line(record: Mapping[str, Any], language: str) -> DiplomaLine:
         courses=tuple(
             Course(
                 f"{r['unit_name']} ({r['unit_code']})",
-                _grade(r["credits_ec"], language),
+                naming.credits(r["credits_ec"], language),
                 _grade(r["grade"], language)
                 or naming.words("uitslag_onderdeel", r["pass_result"], language),
                 naming.long_date(r["result_date"], language),
             )
             for r in record.get("course_results") or ()
         ),  # fmt: skip
-        total_credits=_grade(
+        total_credits=naming.credits(
             sum(r["credits_ec"] for r in record.get("course_results") or ()), language
         ),
         known_since=record.get("known_since"),

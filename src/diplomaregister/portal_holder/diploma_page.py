@@ -44,7 +44,7 @@ def history_rows(record: dict[str, Any], language: str) -> list[dict[str, Any]]:
 
 def course_rows(record: dict[str, Any], language: str) -> list[dict[str, str]]:
     return [
-        {"code": r["unit_code"], "name": r["unit_name"], "credits": _number(r["credits_ec"], language),
+        {"code": r["unit_code"], "name": r["unit_name"], "credits": naming.credits(r["credits_ec"], language),
          "result": _number(r["grade"], language) or naming.words("uitslag_onderdeel", r["pass_result"], language),
          "date": naming.long_date(r["result_date"], language)}
         for r in record.get("course_results") or []
@@ -60,7 +60,7 @@ def context(record: dict[str, Any], language: str) -> dict[str, Any]:
         "earned": record.get("status") == "earned",
         "extended": naming.extended_lines(record, language),
         "courses": courses,
-        "total_credits": _number(sum(r["credits_ec"] for r in record.get("course_results") or []), language)
+        "total_credits": naming.credits(sum(r["credits_ec"] for r in record.get("course_results") or []), language)
         if courses else "",
         "history": history_rows(record, language),
         "known_since": timezone.localtime(record["known_since"]) if record.get("known_since") else None,

@@ -37,6 +37,15 @@ def value_words(field: str, value: Any, language: str) -> str:
     return label.text(lang(language)) if label else ""
 
 
+def credits(value: Any, language: str) -> str:
+    """EC as printed: '7.5' / '7,5', '15' (no trailing zero)."""
+    if value is None or value == "":
+        return ""
+    text = f"{value:f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text if lang(language) == "en" else text.replace(".", ",")
+
+
 def long_date(day: dt.date | None, language: str) -> str:
     if day is None:
         return ""
@@ -138,7 +147,7 @@ def extended_lines(record: Mapping[str, Any], language: str) -> list[tuple[str, 
         lines.append((label("specialisation"), str(record["specialisation"])))
     if record.get("judicium"):
         lines.append((label("judicium"), words("judicium", record["judicium"], language)))
-    if record.get("degree"):
+    if record.get("degree") and degree(record, language) != (record.get("ho_degree") or "").strip():
         lines.append((label("degree"), degree(record, language)))
     if record.get("awarding_organisations"):
         lines.append((label("awarding_organisations"), institutions(record, language)))
