@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from diplomaregister.law.loaders import (
     Scenario,
@@ -35,7 +36,13 @@ COURSE_RESULTS = "course_results"
 
 def active_scenario() -> Scenario:
     """The scenario of the setting DIPLOMAREGISTER_SCENARIO (law/scenarios.yaml)."""
-    return scenarios()[str(getattr(settings, "DIPLOMA_SCENARIO", "1"))]
+    code = str(getattr(settings, "DIPLOMA_SCENARIO", "1")).strip()
+    try:
+        return scenarios()[code]
+    except KeyError:
+        raise ImproperlyConfigured(
+            f"DIPLOMAREGISTER_SCENARIO must be one of {', '.join(scenarios())}."
+        ) from None
 
 
 @cache
