@@ -402,6 +402,14 @@ NL.update({
     "Institutions below the on-time target this year": "Instellingen onder de norm voor tijdig leveren dit jaar",
     "target": "norm",
 })
+NL.update({
+    "Enter a BSN or onderwijsnummer.": "Vul een BSN of onderwijsnummer in.",
+    "A BSN or onderwijsnummer consists of digits only.": "Een BSN of onderwijsnummer bestaat alleen uit cijfers.",
+    "A BSN or onderwijsnummer has 9 digits.": "Een BSN of onderwijsnummer heeft 9 cijfers.",
+    "The check digit of this number is wrong: check for a typing error.": "Het controlecijfer van dit nummer klopt niet: controleer of u een tikfout heeft gemaakt.",
+    "An onderwijsnummer starts with 10.": "Een onderwijsnummer begint met 10.",
+    "This is not a valid BSN or onderwijsnummer.": "Dit is geen geldig BSN of onderwijsnummer.",
+})
 # end of issue 14 block
 
 

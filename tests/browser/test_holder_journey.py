@@ -190,8 +190,10 @@ def test_holder_journey(live_server, demo_person, browser, tmp_path, pki_setting
     assert "Invalid: this is not a readable PDF file." in _result(check)
     assert "Jansen" not in check.content()
 
-    # the holder revokes the link; it then fails
-    page.click("button:has-text('Revoke')")
+    # the holder revokes the link (after confirming); it then fails
+    page.click("a:has-text('Revoke')")
+    page.click("button:has-text('Yes, revoke')")
+    page.wait_for_url(f"{base}/mijn/delen/")
     response = other.goto(share_url)
     assert response is not None and response.status == 404
 

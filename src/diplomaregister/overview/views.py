@@ -31,9 +31,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     per_day, per_basis = figures.disclosures_per_day()
     bases = legal_bases()
 
-    def basis_name(code: str) -> str:
+    def article(code: str) -> str:
         rule = bases.get(code)
-        return f"{rule.article} ({code})" if rule else code
+        return rule.article if rule else ""
 
     def day(d: dt.date) -> str:
         return formats.date_format(d, "j M")
@@ -46,7 +46,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                                       title=_("Records delivered per day (last 14 days)")),
         "disclosures_chart": bar_chart([Bar(day(d), n) for d, _n, _r, n in table],
                                        title=_("Disclosures per day (last 14 days)")),
-        "bases": [(basis_name(c), n) for c, n in per_basis.most_common()],
+        "bases": [(article(c), c, n) for c, n in per_basis.most_common()],
         "bases_chart": bar_chart([Bar(c, n) for c, n in per_basis.most_common(12)],
                                  title=_("Disclosures per legal basis (last 14 days)")),
         "late": late,

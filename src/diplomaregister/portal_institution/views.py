@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import logout as auth_logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -94,7 +95,19 @@ class InzageForm(forms.Form):
         try:
             return parse_pgn(self.cleaned_data["pgn"]).number
         except InvalidPgn as exc:
-            raise forms.ValidationError(exc.message) from exc
+            message = PGN_MESSAGES.get(exc.rule, PGN_MESSAGES["pgn.invalid"])
+            raise forms.ValidationError(message, code=exc.rule) from exc
+
+
+# The number's rules (core/pgn.py) in the page's language; the number itself is never repeated.
+PGN_MESSAGES = {
+    "pgn.required": _("Enter a BSN or onderwijsnummer."),
+    "pgn.format": _("A BSN or onderwijsnummer consists of digits only."),
+    "pgn.length": _("A BSN or onderwijsnummer has 9 digits."),
+    "pgn.checksum": _("The check digit of this number is wrong: check for a typing error."),
+    "pgn.onderwijsnummer_prefix": _("An onderwijsnummer starts with 10."),
+    "pgn.invalid": _("This is not a valid BSN or onderwijsnummer."),
+}
 
 
 @staff_view
@@ -108,7 +121,9 @@ def home(request: HttpRequest, org: Organisation) -> HttpResponse:
 def inzage(request: HttpRequest, org: Organisation) -> HttpResponse:
     requester = _requester(request, org)
     bases = legal_bases()
-    choices = [(c, f"{bases[c].article}: {bases[c].purpose_nl}") for c in allowed_bases(requester)]
+    language = "en" if (get_language() or "nl").startswith("en") else "nl"
+    choices = [(c, f"{bases[c].article}: {bases[c].purpose(language)}")
+               for c in allowed_bases(requester)]  # fmt: skip
     form = InzageForm(request.POST or None)
     form.fields["basis"].choices = choices  # type: ignore[attr-defined]
     styled(form)
