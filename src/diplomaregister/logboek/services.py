@@ -69,7 +69,15 @@ def log_disclosure(
 ) -> LogEntry:
     """Append one row to the chain. ``requester`` is a verstrekking ``Requester`` (duck-typed).
     ``subject`` is the subject reference (:func:`subject_ref`), empty for bulk disclosures.
-    Joins the caller's transaction without a savepoint: a failure here fails the disclosure."""
+    Joins the caller's transaction without a savepoint: a failure here fails the disclosure.
+    Outside a transaction on PostgreSQL the append is one statement, committed on its own (one
+    round trip, no BEGIN/COMMIT)."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        entry = _append(trace_id=trace_id, basis=basis, requester=requester, subject=subject,
+                        fields=fields, channel=channel, outcome=outcome, record_count=record_count,
+                        reason=reason)  # fmt: skip
+        maybe_anchor()
+        return entry
     with transaction.atomic(savepoint=False):
         transaction.on_commit(maybe_anchor)
         return _append(trace_id=trace_id, basis=basis, requester=requester, subject=subject,

@@ -4,8 +4,8 @@ and the anchor chain against the rows it recorded. Used by ``verify_log`` and th
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 from diplomaregister.logboek import chain
 from diplomaregister.logboek.models import ChainHead, LogAnchor, LogEntry

@@ -1,0 +1,128 @@
+"""Benchmark (issue 12, "a log that does not serialise the country"): appends to the disclosure log
+from many clients with durable commits, against a plain insert of the same rows, in one run.
+
+    python scripts/throwaway_pg.py -- .venv/bin/python bench/log_append.py [--seconds 5] [--clients 1,4,16]
+
+Three variants, each for ``--seconds`` per client count, every append its own committed
+transaction (fsync and synchronous_commit switched on: the throwaway server starts without them):
+
+  * ``plain``: INSERT of the same row into a copy of the log table (same columns and indexes, no
+    chain, no trigger): the ceiling of any logging design;
+  * ``chains``: ``logboek.services.log_disclosure``, the log as it is (32 parallel hash chains, a
+    free head taken with SKIP LOCKED, hashed in SQL);
+  * ``one chain``: the same code forced onto one chain head (the design before issue 12).
+
+Prints rows/s per variant and client count, and the ratios chains/plain and one-chain/plain
+(target for chains at 16 clients: >= 0.7). Ends with ``verify_log`` over every row written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+TMP = Path(tempfile.mkdtemp(prefix="bench-log-"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP / 'bench.sqlite3'}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diplomaregister.conf.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+
+from diplomaregister.logboek import services  # noqa: E402
+from diplomaregister.verstrekking.engine import Requester  # noqa: E402
+
+REQUESTER = Requester(kind="public", label="Verificatie")
+FIELDS = ["birth_date", "date_of_issue", "family_name", "kind", "organisation"]
+PLAIN_SQL = (
+    "INSERT INTO bench_plain_log (chain, seq, occurred_at, trace_id, basis, article, activity_nl, "
+    "activity_en, recipient_kind, recipient_label, recipient_code, client_id, user_id, subject_ref, "
+    "fields, record_count, channel, outcome, reason, prev_hash, row_hash) VALUES (%s, %s, now(), "
+    "%s, 'art50', 'art. 50', '', '', 'public', 'Verificatie', '', NULL, NULL, %s, %s, 1, 'api', "
+    "'disclosed', '', %s, %s)"
+)
+
+
+def _worker(variant: str, worker: int, seconds: float, out: multiprocessing.Queue) -> None:
+    connections.close_all()
+    if variant == "one chain":
+        services._APPEND_FREE = services._APPEND_WAIT  # type: ignore[misc]
+        services.CHAINS = 1  # type: ignore[misc]
+    services.ANCHOR_EVERY = 1e9  # anchors are not part of the figure
+    n, deadline = 0, time.perf_counter() + seconds
+    with connection.cursor() as cursor:
+        while time.perf_counter() < deadline:
+            ref = f"{worker:05d}{n:059d}"
+            if variant == "plain":
+                cursor.execute(PLAIN_SQL, [worker, n, ref, ref, '["' + '","'.join(FIELDS) + '"]',
+                                           "0" * 64, "f" * 64])  # fmt: skip
+            else:  # as the engine calls it after a read: one statement, committed on its own
+                services.log_disclosure(trace_id=ref[:32], basis="art50", requester=REQUESTER,
+                                        subject=ref, fields=FIELDS, channel="api",
+                                        outcome="disclosed", record_count=1)  # fmt: skip
+            n += 1
+    connections.close_all()
+    out.put(n)
+
+
+def run(variant: str, clients: int, seconds: float) -> float:
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    connections.close_all()
+    procs = [
+        multiprocessing.Process(target=_worker, args=(variant, w + clients * 1000, seconds, queue))
+        for w in range(clients)
+    ]
+    for p in procs:
+        p.start()
+    total = sum(queue.get() for _ in procs)
+    for p in procs:
+        p.join()
+    return total / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--clients", default="1,4,16")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("bench/log_append.py needs PostgreSQL (run it under scripts/throwaway_pg.py)")
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_plain_log")
+        cursor.execute("CREATE TABLE bench_plain_log (LIKE logboek_logentry INCLUDING ALL)")
+        cursor.execute("ALTER SYSTEM SET fsync = on")
+        cursor.execute("ALTER SYSTEM SET synchronous_commit = on")
+        cursor.execute("SELECT pg_reload_conf()")
+    connections.close_all()
+    time.sleep(1)  # the reload is asynchronous
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('fsync'), current_setting('synchronous_commit'), "
+                       "current_setting('max_connections'), version()")  # fmt: skip
+        fsync, sync, maxconn, version = cursor.fetchone()
+    print(f"{version.split(',')[0]}; fsync {fsync}, synchronous_commit {sync}; "
+          f"{os.cpu_count()} cores; {args.seconds:g} s per figure", flush=True)  # fmt: skip
+    print(f"{'clients':>7}  {'plain/s':>9}  {'chains/s':>9}  {'one chain/s':>11}  "
+          f"{'chains/plain':>12}  {'one/plain':>9}")  # fmt: skip
+    for clients in [int(c) for c in args.clients.split(",")]:
+        rates = {v: run(v, clients, args.seconds) for v in ("plain", "chains", "one chain")}
+        print(f"{clients:>7}  {rates['plain']:>9,.0f}  {rates['chains']:>9,.0f}  "
+              f"{rates['one chain']:>11,.0f}  {rates['chains'] / rates['plain']:>12.2f}  "
+              f"{rates['one chain'] / rates['plain']:>9.2f}", flush=True)  # fmt: skip
+    start = time.perf_counter()
+    call_command("verify_log")
+    print(f"verify_log: {time.perf_counter() - start:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
