@@ -118,7 +118,12 @@ def ceiling(tables: tuple[str, ...]) -> tuple[float, int]:
                 view = memoryview(dumps[table])
                 for offset in range(0, len(view), 1 << 20):
                     copy.write(view[offset : offset + (1 << 20)])
-    return time.perf_counter() - start, rows
+    seconds = time.perf_counter() - start
+    with (
+        connection.cursor() as cursor
+    ):  # TRUNCATE dropped the statistics; the import's look-ups need them
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
+    return seconds, rows
 
 
 def import_file(org: Organisation, path: Path, chunk: int) -> tuple[float, Any]:

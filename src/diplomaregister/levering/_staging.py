@@ -123,12 +123,16 @@ def _lookups(cursor: Any, p: dict[str, Any]) -> None:
     ):
         version = DiplomaVersion if table is Diploma else FACTS[rtype][1]
         parent = {Diploma: "diploma_id", Enrolment: "enrolment_id", Result: "result_id"}[table]
-        _run(cursor, f"""UPDATE {STAGE} s SET (target_id, holder_id) = (SELECT t.id, t.person_id FROM {_table(table)} t
-            WHERE t.organisation_id = %(org)s AND t.record_key = s.record_key FOR UPDATE)
-            WHERE s.ok AND s.rtype = '{rtype}'""", p)  # fmt: skip
-        _run(cursor, f"""UPDATE {STAGE} s SET (lv_id, lv_version, lv_valid_from) = (SELECT v.id, v.version, v.valid_from
-            FROM {_table(version)} v WHERE v.{parent} = s.target_id ORDER BY v.version DESC LIMIT 1)
-            WHERE s.ok AND s.rtype = '{rtype}' AND s.target_id IS NOT NULL""", p)  # fmt: skip
+        _run(cursor, f"""UPDATE {STAGE} s SET target_id = t.id, holder_id = t.person_id, lv_id = v.id,
+            lv_version = v.version, lv_valid_from = v.valid_from
+            FROM {_table(table)} t LEFT JOIN LATERAL (SELECT x.id, x.version, x.valid_from FROM {_table(version)} x
+            WHERE x.{parent} = t.id ORDER BY x.version DESC LIMIT 1) v ON TRUE
+            WHERE t.organisation_id = %(org)s AND t.record_key = s.record_key AND s.ok AND s.rtype = '{rtype}'""", p)  # fmt: skip
+        if (
+            cursor.rowcount
+        ):  # the records the chunk changes, locked as the per-record path locks them
+            _run(cursor, f"""SELECT count(*) FROM (SELECT 1 FROM {_table(table)} t JOIN {STAGE} s ON s.target_id = t.id
+                WHERE s.rtype = '{rtype}' FOR UPDATE OF t) locked""", p)  # fmt: skip
     extended = " OR ".join(
         f"v.{c} IS DISTINCT FROM %(d_diplomaversion_{c})s" for c in EXTENDED_COLUMNS
     )
@@ -371,9 +375,12 @@ def write_chunk(prepared: Prepared, organisation: Organisation, *, delivery_id: 
         for statement in SETUP:
             cursor.execute(statement)
         _copy(cursor, prepared)
+        cursor.execute(f"ANALYZE {STAGE}")  # a temporary table has no statistics: joins by hash
         _run(cursor, validation_sql(organisation), p)
+        cursor.execute("ANALYZE _lev_violation")
         _lookups(cursor, p)
         _decide(cursor, p)
+        cursor.execute(f"ANALYZE {STAGE}")  # the decisions as statistics for the writes' joins
         if immediate:  # check the foreign keys per statement, not all at COMMIT
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         _identities(cursor, p)

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import traceback
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -254,9 +255,44 @@ def run(
     return delivery
 
 
+Ahead = tuple[
+    list[tuple[int, dict[str, Any]]], list[tuple[int, dict[str, Any]]], _prepare.Prepared | None
+]
+
+
+def _ahead(
+    chunks: Iterator[list[tuple[int, dict[str, Any]]]], delivery: Delivery
+) -> Iterator[Ahead]:
+    """The chunks with, for the set-based path, their staging rows prepared one chunk ahead in a
+    worker thread: reading and parsing the next chunk (Python, no database) overlaps the
+    database's work on this one."""
+
+    def read() -> Ahead | None:
+        chunk = next(chunks, None)
+        if chunk is None:
+            return None
+        todo = [(i, raw) for i, raw in chunk if i >= delivery.next_index]
+        if not setwise(todo):
+            return chunk, todo, None
+        try:
+            return chunk, todo, _prepare.prepare(todo, delivery.organisation)
+        except _prepare.Fallback:
+            return chunk, todo, None
+
+    if connection.vendor != "postgresql":
+        while (item := read()) is not None:
+            yield item
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="levering-prepare") as pool:
+        future = pool.submit(read)
+        while (item := future.result()) is not None:
+            future = pool.submit(read)
+            yield item
+
+
 def _run_chunks(delivery: Delivery, records: Iterable[dict[str, Any]], chunk_size: int,
                 on_progress: Any, source: str) -> Delivery:  # fmt: skip
-    for chunk in _chunks(records, chunk_size):
+    for chunk, ahead, prepared in _ahead(_chunks(records, chunk_size), delivery):
         todo = [(i, raw) for i, raw in chunk if i >= delivery.next_index]
         if todo:
             with transaction.atomic():
@@ -264,7 +300,8 @@ def _run_chunks(delivery: Delivery, records: Iterable[dict[str, Any]], chunk_siz
                 todo = [(i, raw) for i, raw in todo if i >= locked.next_index]
                 now = clock.now()
                 results = process_chunk(todo, delivery.organisation, recorded_at=now, source=source,
-                                        delivery_id=locked.pk)  # fmt: skip
+                                        delivery_id=locked.pk,
+                                        prepared=prepared if todo == ahead else None)  # fmt: skip
                 if isinstance(results, Written):
                     for outcome, count in results.counts.items():
                         setattr(locked, outcome, getattr(locked, outcome) + count)

@@ -205,8 +205,17 @@ def _fact_rules(rtype: str) -> list[tuple[int, int, str, str, str, str]]:
     return own + lengths + _person_rules(GROUP_PERSON)
 
 
-def _lateral(rules: list[tuple[int, int, str, str, str, str]]) -> str:
-    return ",\n    ".join(f"({g}, {o}, {c}, {f}, {r}, {m})" for g, o, c, f, r, m in rules)
+def _hits(rules: list[tuple[int, int, str, str, str, str]]) -> tuple[str, str, str]:
+    """The rules as one array of the numbers of those a row breaks (one expression per row, no row
+    per rule), their metadata as a VALUES list, and their messages, computed only for the hits."""
+    hits = ", ".join(
+        f"CASE WHEN {c} THEN {n} END" for n, (_g, _o, c, _f, _r, _m) in enumerate(rules, 1)
+    )
+    meta = ", ".join(
+        f"({n}, {g}, {o}, {f}, {r})" for n, (g, o, _c, f, r, _m) in enumerate(rules, 1)
+    )
+    messages = " ".join(f"WHEN {n} THEN {m}" for n, (_g, _o, _c, _f, _r, m) in enumerate(rules, 1))
+    return hits, meta, messages
 
 
 _TEMPLATES: dict[tuple[object, ...], str] = {}
@@ -218,12 +227,12 @@ def _template(organisation: Organisation) -> str:
                          ("enrolment", _fact_rules("enrolment")), ("result", _fact_rules("result"))):  # fmt: skip
         join = (f"LEFT JOIN (VALUES {kinds_values(organisation)}) AS k({KIND_COLUMNS}) ON k.code = s.kind"
                 if rtype == "diploma" else "")  # fmt: skip
+        hits, meta, messages = _hits(rules)
         parts.append(f"""
-SELECT s.idx, v.grp, v.ord, 0, v.field, v.rule, v.message FROM {STAGE} s {join}
-CROSS JOIN LATERAL (VALUES
-    {_lateral(rules)}
-) AS v(grp, ord, hit, field, rule, message)
-WHERE s.rtype = '{rtype}' AND v.hit""")  # fmt: skip
+SELECT s.idx, r.grp, r.ord, 0, r.field, r.rule, CASE h.n {messages} END FROM {STAGE} s {join}
+CROSS JOIN LATERAL unnest(array_remove(ARRAY[{hits}]::int[], NULL)) AS h(n)
+JOIN (VALUES {meta}) AS r(n, grp, ord, field, rule) ON r.n = h.n
+WHERE s.rtype = '{rtype}'""")  # fmt: skip
     return f"""
 WITH hits AS ({" UNION ALL ".join(parts)}
 ), sector_missing AS (
