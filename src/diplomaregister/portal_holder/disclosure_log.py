@@ -14,12 +14,13 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, ExpressionWrapper, F, QuerySet
 from django.utils import timezone
 
 from diplomaregister.core import csvsafe
 from diplomaregister.law.loaders import disclosure_labels, legal_bases, organisation_kinds
-from diplomaregister.logboek.models import LogEntry
+from diplomaregister.logboek import selectors
+from diplomaregister.logboek.models import LogEntry, SubjectManifest
 from diplomaregister.organisations.models import Organisation
 
 PAGE = 25
@@ -110,13 +111,43 @@ class Filters:
                    int(before) if before.isdigit() else None)  # fmt: skip
 
 
-def others(entries: QuerySet[LogEntry], filters: Filters) -> QuerySet[LogEntry]:
-    """Disclosures to others (the holder's own views are counted apart), filtered."""
-    rows_ = entries.exclude(recipient_kind="holder")
+@dataclass(frozen=True)
+class Source:
+    """The holder's log as two indexed reads: rows about them (by ``subject_ref``) and bulk
+    exports that contained them (by the manifest). One query with ``subject_ref IN (..) OR id IN
+    (manifest)`` makes PostgreSQL scan the whole log (bench/log_page.py)."""
+
+    direct: QuerySet[LogEntry]
+    bulk: QuerySet[LogEntry]
+
+    @classmethod
+    def of(cls, numbers: list[str]) -> Source:
+        refs = [selectors.subject_ref(number) for number in numbers]
+        exports = list(SubjectManifest.objects.filter(subject_ref__in=refs)
+                       .values_list("entry_id", flat=True)[:MAX_EXPORTS])  # fmt: skip
+        return cls(LogEntry.objects.filter(subject_ref__in=refs),
+                   LogEntry.objects.filter(pk__in=exports))  # fmt: skip
+
+    def own_views(self) -> int:
+        return self.direct.filter(recipient_kind="holder").count()
+
+
+MAX_EXPORTS = 10_000  # bulk exports shown per holder, at most
+
+
+# Newest first by id, written so that PostgreSQL reads the holder's rows by the subject_ref index
+# and sorts them (a few thousand at most) rather than walking the whole log backwards by primary
+# key until it has found 25 of them. With the OR query and that walk, bench/log_page.py measured
+# p99 269 ms for a holder with 1 000 rows behind 200 000 newer ones; without them 18 ms.
+NEWEST = ExpressionWrapper(F("id") + 0, output_field=BigIntegerField()).desc()
+
+
+def _filtered(rows_: QuerySet[LogEntry], filters: Filters) -> QuerySet[LogEntry]:
+    rows_ = rows_.exclude(recipient_kind="holder")
     if filters.since:
-        rows_ = rows_.filter(occurred_at__date__gte=filters.since)
+        rows_ = rows_.filter(occurred_at__gte=_start(filters.since))
     if filters.until:
-        rows_ = rows_.filter(occurred_at__date__lte=filters.until)
+        rows_ = rows_.filter(occurred_at__lt=_start(filters.until + dt.timedelta(days=1)))
     if filters.recipient:
         rows_ = rows_.filter(recipient_code=filters.recipient)
     if filters.before:
@@ -124,19 +155,29 @@ def others(entries: QuerySet[LogEntry], filters: Filters) -> QuerySet[LogEntry]:
     return rows_
 
 
-def page(entries: QuerySet[LogEntry], filters: Filters) -> tuple[list[LogEntry], int | None]:
+def _start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def others(source: Source, filters: Filters, limit: int) -> list[LogEntry]:
+    """Disclosures to others (the holder's own views are counted apart), filtered, newest first."""
+    both = [*_filtered(source.direct, filters).order_by(NEWEST)[:limit],
+            *_filtered(source.bulk, filters).order_by("-id")[:limit]]  # fmt: skip
+    return sorted(both, key=lambda e: e.pk, reverse=True)[:limit]
+
+
+def page(source: Source, filters: Filters) -> tuple[list[LogEntry], int | None]:
     """One page, newest first, and the position to continue from (None at the end)."""
-    batch = list(others(entries, filters).order_by("-id")[: PAGE + 1])
+    batch = others(source, filters, PAGE + 1)
     more = len(batch) > PAGE
     batch = batch[:PAGE]
     return batch, (batch[-1].pk if more and batch else None)
 
 
-def recipients(entries: QuerySet[LogEntry]) -> list[tuple[str, str]]:
+def recipients(source: Source) -> list[tuple[str, str]]:
     """The organisations that appear in the holder's log, for the filter."""
-    codes = set(
-        entries.exclude(recipient_code="").values_list("recipient_code", flat=True).distinct()
-    )
+    codes = {code for qs in (source.direct, source.bulk)
+             for code in qs.exclude(recipient_code="").values_list("recipient_code", flat=True).distinct()}  # fmt: skip
     return sorted(
         Organisation.objects.filter(code__in=codes).values_list("code", "name"), key=lambda c: c[1]
     )

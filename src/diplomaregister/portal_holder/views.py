@@ -26,7 +26,6 @@ from django.views.decorators.http import require_POST
 from diplomaregister.extracts.selectors import pdf_response
 from diplomaregister.extracts.services import make_extract
 from diplomaregister.law.loaders import disclosure_labels, document_kinds, legal_bases, sectors
-from diplomaregister.logboek.selectors import entries_for_subject
 from diplomaregister.portal_holder import diploma_page
 from diplomaregister.portal_holder import disclosure_log as log_page
 from diplomaregister.portal_holder.auth import HOLDER_PGN
@@ -225,24 +224,24 @@ def extract(request: HttpRequest, pgn: str) -> HttpResponse:
 @holder_view
 def disclosure_log(request: HttpRequest, pgn: str) -> HttpResponse:
     language = "en" if (get_language() or "nl").startswith("en") else "nl"
-    entries = entries_for_subject(*numbers_of(pgn))
+    source = log_page.Source.of(numbers_of(pgn))
     filters = log_page.Filters.from_query(request.GET)
     if request.GET.get("formaat") == "csv":  # one's own log, filtered, in full
-        everything = list(log_page.others(entries, log_page.Filters(filters.since, filters.until,
-                                                                     filters.recipient)).order_by("-id")[:10_000])  # fmt: skip
+        everything = log_page.others(source, log_page.Filters(filters.since, filters.until,
+                                                              filters.recipient), 10_000)  # fmt: skip
         response = HttpResponse(log_page.as_csv(log_page.rows(everything, language), language),
                                 content_type="text/csv; charset=utf-8")  # fmt: skip
         name = "who-viewed-my-data.csv" if language == "en" else "wie-bekeek-mijn-gegevens.csv"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    batch, next_before = log_page.page(entries, filters)
+    batch, next_before = log_page.page(source, filters)
     query = request.GET.copy()
     query.pop("voor", None)
     return render(
         request,
         "portal_holder/disclosure_log.html",
-        {"rows": log_page.rows(batch, language), "own_views": entries.filter(recipient_kind="holder").count(),
-         "recipients": log_page.recipients(entries), "filters": filters, "next_before": next_before,
+        {"rows": log_page.rows(batch, language), "own_views": source.own_views(),
+         "recipients": log_page.recipients(source), "filters": filters, "next_before": next_before,
          "query": query.urlencode()},
     )  # fmt: skip
 
