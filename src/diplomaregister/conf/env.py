@@ -62,6 +62,14 @@ DATABASE_URL = declare(
     "Database URL. Default: an embedded SQLite file under var/. Production: "
     "postgres://user:pass@host:5432/dbname (PostgreSQL 15, psycopg 3).",
 )
+DATABASE_REPLICA_URL = declare(
+    "DATABASE_REPLICA_URL",
+    "",
+    "PostgreSQL streaming replica (hot standby) that serves the disclosure engine's reads (portal "
+    "pages, look-ups, verification, exports); the log rows and every write go to DATABASE_URL. "
+    "List it in the primary's synchronous_standby_names so levering can wait for it "
+    "(read-your-writes, docs/deploy.md). Empty: everything reads from DATABASE_URL.",
+)
 VAR_DIR = declare(
     "DIPLOMAREGISTER_VAR_DIR", str(BASE_DIR / "var"), "Directory for local state (SQLite, keys)."
 )

@@ -97,10 +97,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, waiting up to 3 s for a server that is restarting (core/postgresql)
-    DATABASES["default"]["ENGINE"] = "diplomaregister.core.postgresql"
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+if env.get(env.DATABASE_REPLICA_URL):
+    # reads of the disclosure engine only (core/replica.py); tests mirror it onto default
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            env.get(env.DATABASE_REPLICA_URL),
+            conn_max_age=int(env.get(env.DATABASE_CONN_MAX_AGE)),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+for _alias in DATABASES:
+    if DATABASES[_alias]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, waiting up to 3 s for a server that is restarting (core/postgresql)
+        DATABASES[_alias]["ENGINE"] = "diplomaregister.core.postgresql"
+        DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+DATABASE_ROUTERS = ["diplomaregister.core.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

@@ -3,7 +3,8 @@
 Three entry points, each doing binding, mode, scope, projection, pseudonyms and the log row:
 
 - :func:`disclose` / :func:`disclosing` - one person (look-ups, portals, share pages, extracts,
-  verification), the log row written in the same transaction as the read;
+  verification): the register read from the replica when there is one (``core.replica``), the
+  log row committed on the primary before the data is handed on;
 - :func:`disclose_stream` - feeds and exports (see ``_stream``), chunked, constant memory;
 - :func:`disclose_aggregate` - counts in the basis's one published table (see ``_aggregate``).
 
@@ -29,7 +30,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
-from diplomaregister.core import clock
+from diplomaregister.core import clock, replica
 from diplomaregister.core.pgn import InvalidPgn, parse_pgn
 from diplomaregister.law.loaders import legal_bases, person_level_outputs
 from diplomaregister.logboek.services import log_disclosure, new_trace_id, subject_ref
@@ -142,7 +143,29 @@ def _refuse(requester: Requester, code: str, number: str, channel: str, trace: s
 
 
 @contextlib.contextmanager
-def disclosing(
+def disclosing(**kwargs: Any) -> Iterator[Disclosure]:
+    """One person's data as the basis allows it to this requester, now, as the register knows it.
+
+    Yields inside the transaction that will hold the log row; the row is written when the block
+    ends without an error, so a channel that stores something of its own (an extract) stores it with
+    the log row or not at all, and a channel can only hand the data on (after the block) once the
+    row is written. Keyword arguments as :func:`disclose`.
+    """
+    disclosure, log = _gather(**kwargs)
+    with transaction.atomic():
+        yield disclosure
+        disclosure.log_entry = log(disclosure)
+
+
+def disclose(**kwargs: Any) -> Disclosure:
+    """One person's data (see :func:`_gather`) for channels that keep nothing of their own: the log
+    row is committed on the primary before this returns (one statement outside a transaction)."""
+    disclosure, log = _gather(**kwargs)
+    disclosure.log_entry = log(disclosure)
+    return disclosure
+
+
+def _gather(
     *,
     requester: Requester,
     basis: str,
@@ -155,65 +178,58 @@ def disclosing(
     trace_id: str | None = None,
     valid_on: dt.date | None = None,
     known_on: dt.datetime | None = None,
-) -> Iterator[Disclosure]:
-    """One person's data as the basis allows it to this requester, now, as the register knows it.
+) -> tuple[Disclosure, Any]:
+    """Checks and projection; the register's tables are read from the replica when there is one
+    (core.replica). Returns the disclosure and the function that writes its log row.
 
-    Yields inside the transaction that will hold the log row; the row is written when the block
-    ends without an error, so a channel that stores something of its own (an extract) stores it with
-    the log row or not at all, and a channel can only hand the data on (after the block) once the
-    row is written. Writing the row last keeps the log's chain head locked only for the append, not
-    while the channel renders. A refusal is logged in a transaction of its own before
-    :class:`NotDisclosed` is raised (call this outside other transactions).
-    ``application``: the recipient's reference of the application it is handling (scope
-    ``application``, art. 28); it is recorded before the scope is checked. ``only_valid``: leave
-    withdrawn documents out (an extract shows only valid ones). ``valid_on`` / ``known_on``: the
-    documents as valid on a date / as the register knew them at a moment (bases with ``as_of``).
+    A refusal is logged in a transaction of its own before :class:`NotDisclosed` is raised (call
+    this outside other transactions). ``application``: the recipient's reference of the application
+    it is handling (scope ``application``, art. 28); it is recorded before the scope is checked.
+    ``only_valid``: leave withdrawn documents out (an extract shows only valid ones). ``valid_on`` /
+    ``known_on``: the documents as valid on a date / as the register knew them at a moment (bases
+    with ``as_of``).
     """
     trace = trace_id or new_trace_id()
     number = number_of(subject)
     ids = list(diploma_ids) if diploma_ids is not None else None
-    # Only the key until the checks pass: building a model for a known person and none for an
-    # unknown one would let the latency tell them apart (bench/oracle.py measured 26 us).
-    person_id = _person_id(subject, number)
     if application:
         _state_application(requester, basis, number, application)
-    facts = _scope.probe(requester, basis, person_id, number)
-    try:
-        if _scope.mode_of(channel) != "request":
-            raise Refusal("basis", "Streams and aggregates have their own entry points.")
-        rule = _scope.binding(requester, basis, "request")
-        scope = rule.scope_for("request")
-        if (valid_on or known_on) and not rule.as_of:
-            raise Refusal("basis", f"{rule.article} gives data only as it stands now.")
-        _scope.check_person(scope, facts, ids)
-        if person_id is None:
-            raise Refusal("scope", "The register holds no data of this number.")
-    except Refusal as error:
-        raise _refuse(requester, basis, number, channel, trace, error) from None
-    person = (
-        subject
-        if isinstance(subject, Person) and subject.pk == person_id
-        else Person.objects.get(pk=person_id)
-    )
-    requested = tuple(fields) if fields is not None else None
-    with transaction.atomic():
+    with replica.reading():
+        # Only the key until the checks pass: building a model for a known person and none for an
+        # unknown one would let the latency tell them apart (bench/oracle.py measured 26 us).
+        person_id = _person_id(subject, number)
+        facts = _scope.probe(requester, basis, person_id, number)
+        try:
+            if _scope.mode_of(channel) != "request":
+                raise Refusal("basis", "Streams and aggregates have their own entry points.")
+            rule = _scope.binding(requester, basis, "request")
+            scope = rule.scope_for("request")
+            if (valid_on or known_on) and not rule.as_of:
+                raise Refusal("basis", f"{rule.article} gives data only as it stands now.")
+            _scope.check_person(scope, facts, ids)
+            if person_id is None:
+                raise Refusal("scope", "The register holds no data of this number.")
+        except Refusal as error:
+            raise _refuse(requester, basis, number, channel, trace, error) from None
+        person = (
+            subject
+            if isinstance(subject, Person) and subject.pk == person_id
+            else Person.objects.get(pk=person_id)
+        )
+        requested = tuple(fields) if fields is not None else None
         allowed = _scope.fields_for(
             rule, requested, _scope.laws_of(person) if rule.field_laws else None
         )
         disclosure = _project(rule, requester, person, scope, facts.own, allowed, ids, trace,
                               only_valid, valid_on, known_on)  # fmt: skip
-        yield disclosure
-        disclosure.log_entry = log_disclosure(
+
+    def log(done: Disclosure) -> Any:
+        return log_disclosure(
             trace_id=trace, basis=basis, requester=requester, subject=subject_ref(number),
-            fields=disclosure.fields, channel=channel, outcome="disclosed",
-            record_count=len(disclosure.records),
+            fields=done.fields, channel=channel, outcome="disclosed", record_count=len(done.records),
         )  # fmt: skip
 
-
-def disclose(**kwargs: Any) -> Disclosure:
-    """:func:`disclosing` for channels that keep nothing of their own."""
-    with disclosing(**kwargs) as disclosure:
-        return disclosure
+    return disclosure, log
 
 
 def _project(rule: Any, requester: Requester, person: Person, scope: str, own: frozenset[int],
