@@ -64,6 +64,9 @@ ENROLMENT_VALUES = ("start_date", "end_date", "end_reason", "enrolment_form", "p
                     "programme_form", "programme_phase", "vo_leerweg")  # fmt: skip
 RESULT_VALUES = ("result_type", "result_date", "subject_code", "outcome")
 GRADES = (("school_exam_grade", "se_q"), ("central_exam_grade", "ce_q"), ("final_grade", "fg_q"))
+ANALYZE = (
+    f"ANALYZE {STAGE} (idx, rtype, ok, action, pgn, record_key, target_id, esector, programme_code)"
+)
 ACCEPTED = "s.ok AND s.action IN ('created', 'corrected', 'unchanged')"
 
 
@@ -111,6 +114,7 @@ def _copy(cursor: Any, prepared: Prepared) -> None:
 def _lookups(cursor: Any, p: dict[str, Any]) -> None:
     """Which records passed the rules, and what the register holds for them."""
     _run(cursor, f"""UPDATE {STAGE} s SET ok = NOT EXISTS (SELECT 1 FROM _lev_violation v WHERE v.idx = s.idx),
+        action = CASE WHEN s.rtype = 'withdraw' THEN 'unknown' ELSE 'created' END,
         (person_id, merged, p_type, p_assigned) = (SELECT p.id, p.merged_into_id IS NOT NULL, p.pgn_type,
         p.assigned_by_id FROM {_table(Person)} p WHERE p.pgn = s.pgn)""", p)  # fmt: skip
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {STAGE} WHERE ok AND merged)")
@@ -168,7 +172,7 @@ def _decide(cursor: Any, p: dict[str, Any]) -> None:
         WHEN s.holder_id IS DISTINCT FROM s.person_id THEN 'other_person'
         WHEN v.status = 'withdrawn' THEN 'was_withdrawn' WHEN {same} THEN 'unchanged' ELSE 'corrected' END
         FROM {STAGE} t LEFT JOIN {dv} v ON v.id = t.lv_id LEFT JOIN {_table(Programme)} pr ON pr.id = v.programme_id
-        WHERE t.idx = s.idx AND s.ok AND s.rtype = 'diploma'""", p)  # fmt: skip
+        WHERE t.idx = s.idx AND s.ok AND s.rtype = 'diploma' AND s.target_id IS NOT NULL""", p)  # fmt: skip
     _run(cursor, f"""UPDATE {STAGE} s SET cur_id = coalesce((SELECT v.id FROM {dv} v WHERE v.diploma_id = s.target_id
         AND v.recorded_at <= %(now)s AND v.valid_from <= s.effective_date
         AND (v.valid_to IS NULL OR s.effective_date < v.valid_to) ORDER BY v.version DESC LIMIT 1), s.lv_id)
@@ -177,7 +181,7 @@ def _decide(cursor: Any, p: dict[str, Any]) -> None:
         WHEN l.status = 'withdrawn' THEN 'withdrawn' WHEN s.effective_date < c.date_of_issue THEN 'before_issue'
         ELSE 'withdraw' END
         FROM {STAGE} t LEFT JOIN {dv} l ON l.id = t.lv_id LEFT JOIN {dv} c ON c.id = t.cur_id
-        WHERE t.idx = s.idx AND s.ok AND s.rtype = 'withdraw'""", p)  # fmt: skip
+        WHERE t.idx = s.idx AND s.ok AND s.rtype = 'withdraw' AND s.target_id IS NOT NULL""", p)  # fmt: skip
     _programmes(cursor, p)
     for rtype, (_identity, version, _start) in FACTS.items():
         values = ENROLMENT_VALUES if rtype == "enrolment" else RESULT_VALUES
@@ -190,7 +194,7 @@ def _decide(cursor: Any, p: dict[str, Any]) -> None:
             WHEN s.target_id IS NULL THEN 'created' WHEN s.holder_id IS DISTINCT FROM s.person_id THEN 'other_person'
             WHEN v.id IS NOT NULL AND {' AND '.join(equal)} THEN 'unchanged' ELSE 'corrected' END
             FROM {STAGE} t LEFT JOIN {_table(version)} v ON v.id = t.lv_id
-            WHERE t.idx = s.idx AND s.ok AND s.rtype = '{rtype}'""", p)  # fmt: skip
+            WHERE t.idx = s.idx AND s.ok AND s.rtype = '{rtype}' AND s.target_id IS NOT NULL""", p)  # fmt: skip
     _run(cursor, f"""INSERT INTO _lev_violation (idx, grp, ord, seq, field, rule, message)
         SELECT s.idx, 9, 0, 0, r.field, r.rule, r.message FROM {STAGE} s JOIN (VALUES
         ('diploma', 'other_person', 'pgn', 'record_key.other_person', 'This record key is registered for another person; withdraw it and deliver the document under a new record key.'),
@@ -214,11 +218,10 @@ def _programmes(cursor: Any, p: dict[str, Any]) -> None:
         FROM {STAGE} s WHERE {written} AND s.programme_code <> '') x ORDER BY 1, 2
         ON CONFLICT (sector, code) DO NOTHING""", "id"), {**p, **programme.params})  # fmt: skip
     new = [row[0] for row in cursor.fetchall()]
-    _run(cursor, f"""UPDATE {STAGE} s SET programme_id = pr.id FROM {_table(Programme)} pr
-        WHERE pr.sector = s.esector AND pr.code = s.programme_code AND {written}""", p)  # fmt: skip
     _run(cursor, f"""UPDATE {STAGE} s SET programme_id = (SELECT pr.id FROM {_table(Programme)} pr
         WHERE pr.code = s.programme_code AND (pr.id <> ALL(%(new)s::bigint[]) OR EXISTS (SELECT 1 FROM {STAGE} d
-        WHERE d.rtype = 'diploma' AND d.ok AND d.action IN ('created', 'corrected') AND d.programme_id = pr.id
+        WHERE d.rtype = 'diploma' AND d.ok AND d.action IN ('created', 'corrected') AND d.esector = pr.sector
+        AND d.programme_code = pr.code
         AND d.idx < s.idx)) ORDER BY pr.id LIMIT 1)
         WHERE s.ok AND s.rtype = 'enrolment' AND s.programme_code <> ''""", {**p, "new": new})  # fmt: skip
 
@@ -274,8 +277,8 @@ def _diplomas(cursor: Any, p: dict[str, Any]) -> None:
     _run(cursor, f"""WITH ins AS ({insert}) UPDATE {STAGE} s SET target_id = ins.id FROM ins
         WHERE s.record_key = ins.record_key AND s.rtype = 'diploma'""", {**p, **diploma.params})  # fmt: skip
     columns = {c: f"s.{c}" for c in ("kind", "date_of_issue", "exam_date", "vo_profile", "vo_leerweg",
-                                     "mbo_leerweg", "ho_degree", "ho_exam_type", "bekostigd", "programme_id")}  # fmt: skip
-    version = Statement(DiplomaVersion, {
+                                     "mbo_leerweg", "ho_degree", "ho_exam_type", "bekostigd")}  # fmt: skip
+    version = Statement(DiplomaVersion, {"programme_id": "pr.id",
         **columns, "version": "coalesce(s.lv_version, 0) + 1",
         "valid_from": "CASE WHEN s.action = 'created' THEN s.date_of_issue ELSE least(s.lv_valid_from, s.date_of_issue) END",
         "valid_to": "NULL", "recorded_at": "%(now)s", "source": "%(source)s",
@@ -283,7 +286,8 @@ def _diplomas(cursor: Any, p: dict[str, Any]) -> None:
         "diploma_id": "s.target_id", "person_id": "s.person_id", "status": "'valid'", "sector": "s.esector",
         "mbo_level": "s.mbo_level::smallint", "withdrawal_reason": "''", "withdrawal_code": "''",
         "overige_gegevens": "s.overige"})  # fmt: skip
-    insert = version.insert(_table(DiplomaVersion), f"FROM {STAGE} s WHERE {written} ORDER BY s.idx",
+    insert = version.insert(_table(DiplomaVersion), f"FROM {STAGE} s LEFT JOIN {_table(Programme)} pr ON "
+                            f"pr.sector = s.esector AND pr.code = s.programme_code WHERE {written} ORDER BY s.idx",
                             "id, diploma_id")  # fmt: skip
     _run(cursor, f"""WITH ins AS ({insert}) UPDATE {STAGE} s SET new_id = ins.id FROM ins
         WHERE s.target_id = ins.diploma_id AND s.rtype = 'diploma' AND {written}""", {**p, **version.params})  # fmt: skip
@@ -372,15 +376,17 @@ def write_chunk(prepared: Prepared, organisation: Organisation, *, delivery_id: 
     p = {"org": organisation.pk, "now": recorded_at, "today": recorded_at.date(), "source": source,
          "delivery": delivery_id}  # fmt: skip
     with connection.cursor() as cursor:
+        # JIT compilation costs more than these short statements over a few thousand rows save
+        cursor.execute("SET LOCAL jit = off")
         for statement in SETUP:
             cursor.execute(statement)
         _copy(cursor, prepared)
-        cursor.execute(f"ANALYZE {STAGE}")  # a temporary table has no statistics: joins by hash
+        cursor.execute(ANALYZE)  # a temporary table has no statistics: joins by hash
         _run(cursor, validation_sql(organisation), p)
         cursor.execute("ANALYZE _lev_violation")
         _lookups(cursor, p)
         _decide(cursor, p)
-        cursor.execute(f"ANALYZE {STAGE}")  # the decisions as statistics for the writes' joins
+        cursor.execute(ANALYZE)  # the decisions as statistics for the writes' joins
         if immediate:  # check the foreign keys per statement, not all at COMMIT
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         _identities(cursor, p)
