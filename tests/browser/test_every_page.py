@@ -222,7 +222,7 @@ def world(transactional_db, pki_settings) -> dict[str, Any]:
     ops_device = TOTPDevice.objects.create(user=operator, name="authenticator", confirmed=True)
     return {
         "holder": holder, "degree": degree, "token": token, "pin_token": pin_token, "link": link,
-        "request": request, "delivery": delivery,
+        "request": request, "delivery": delivery, "holder_user": holder_user,
         "sessions": {
             "holder": _session(holder_user, **{HOLDER_PGN: holder.pgn}),
             "staff": _session(alice, **{DEVICE_ID_SESSION_KEY: TOTPDevice.objects.get(user=alice).persistent_id}),
@@ -240,6 +240,12 @@ def _send(selector_values: dict[str, str], button: str) -> Callable[[Any], None]
         page.wait_for_load_state()
 
     return action
+
+
+def _make_link(page: Any) -> None:
+    page.locator("input[name=diplomas]").first.check()
+    page.click("form:has(#id_pin) button[type=submit]")
+    page.wait_for_selector(".share-created")
 
 
 def _visits(w: dict[str, Any]) -> dict[str, list[Visit]]:
@@ -267,6 +273,7 @@ def _visits(w: dict[str, Any]) -> dict[str, list[Visit]]:
             Visit("home", "/mijn/"), Visit("diploma", f"/mijn/diploma/{degree}/"),
             Visit("shares", "/mijn/delen/"),
             Visit("shares-errors", "/mijn/delen/", _send({"#id_pin": "12"}, "form:has(#id_pin) button[type=submit]")),
+            Visit("shares-created", "/mijn/delen/", _make_link),
             Visit("revoke-confirm", f"/mijn/delen/{w['link'].short_id}/intrekken/"),
             Visit("log", "/mijn/inzage-log/"), Visit("basis", "/mijn/grondslag/art53_1/"),
             Visit("notices", "/mijn/meldingen/"),
