@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from diplomaregister.core import clock
+from diplomaregister.core.views import too_many_requests
+from diplomaregister.extracts.ratelimit import allow
 from diplomaregister.portal_holder.forms import EmailLinkForm, ShareForm
 from diplomaregister.portal_holder.models import ShareLink
 from diplomaregister.portal_holder.services import (
@@ -25,6 +27,8 @@ from diplomaregister.portal_holder.services import (
     revoke,
 )
 from diplomaregister.portal_holder.views import _disclose, _programme_field, holder_view, labelled
+
+MAIL_RATE = "10/hour"  # share links a holder may e-mail
 
 # What the share-link page shows of the holder's diplomas (the choice and each link's contents).
 SHARES_FIELDS = ("diploma_id", "kind", "organisation_name", "date_of_issue", "status",
@@ -99,6 +103,9 @@ def email_share(request: HttpRequest, pgn: str) -> HttpResponse:
     link = link_of(own.person, form.cleaned_data["token"])
     if link is None:
         raise Http404
+    allowed, retry = allow(request, f"share-mail:{request.user.pk}", MAIL_RATE)
+    if not allowed:  # the register's mail is not a way to send anyone anything
+        return too_many_requests(request, retry)
     url = _url(request, form.cleaned_data["token"])
     body = render_to_string("portal_holder/share_mail.txt", {"link": link, "url": url})
     subject = render_to_string("portal_holder/share_mail_subject.txt", {"link": link}).strip()
