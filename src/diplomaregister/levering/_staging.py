@@ -43,7 +43,7 @@ DERIVED = {
     "ok": "boolean", "person_id": "bigint", "merged": "boolean", "p_type": "text",
     "p_assigned": "bigint", "target_id": "bigint", "holder_id": "bigint", "lv_id": "bigint",
     "lv_version": "int", "lv_valid_from": "date", "cur_id": "bigint", "programme_id": "bigint",
-    "action": "text", "new_id": "bigint", "mismatch": "text[]",
+    "action": "text", "new_id": "bigint", "mismatch": "text[]", "d_id": "bigint", "v_id": "bigint",
 }  # fmt: skip
 SETUP = [
     f"CREATE TEMP TABLE IF NOT EXISTS {STAGE} ("
@@ -77,7 +77,7 @@ class Statement:
     def __init__(self, model: type[models.Model], given: dict[str, str]) -> None:
         self.columns, self.exprs, self.params = [], [], {}  # type: ignore[var-annotated]
         for f in model._meta.concrete_fields:
-            if f.primary_key:
+            if f.primary_key and f.column not in given:
                 continue
             self.columns.append(connection.ops.quote_name(str(f.column)))
             if f.column in given:
@@ -98,6 +98,19 @@ def _table(model: type[models.Model]) -> str:
     return model._meta.db_table
 
 
+_SEQUENCES: dict[str, str] = {}
+
+
+def _sequence(model: type[models.Model]) -> str:
+    """The sequence of the table's id column (an identity column), read once."""
+    table = _table(model)
+    if table not in _SEQUENCES:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+            _SEQUENCES[table] = cursor.fetchone()[0]
+    return _SEQUENCES[table]
+
+
 def _run(cursor: Any, sql: str, params: dict[str, Any]) -> None:
     cursor.execute(sql, params)
 
@@ -111,10 +124,14 @@ def _copy(cursor: Any, prepared: Prepared) -> None:
             copy.write_row(row)
 
 
-def _lookups(cursor: Any, p: dict[str, Any]) -> None:
-    """Which records passed the rules, and what the register holds for them."""
+def _lookups(cursor: Any, p: dict[str, Any], kinds: set[str]) -> set[str]:
+    """Which records passed the rules, and what the register holds for them; returns the record
+    types of which the register holds some (the statements for absent types are skipped)."""
+    targets = set()
     _run(cursor, f"""UPDATE {STAGE} s SET ok = NOT EXISTS (SELECT 1 FROM _lev_violation v WHERE v.idx = s.idx),
         action = CASE WHEN s.rtype = 'withdraw' THEN 'unknown' ELSE 'created' END,
+        d_id = CASE WHEN s.rtype = 'diploma' THEN nextval(%(d_seq)s) END,
+        v_id = CASE WHEN s.rtype = 'diploma' THEN nextval(%(v_seq)s) END,
         (person_id, merged, p_type, p_assigned) = (SELECT p.id, p.merged_into_id IS NOT NULL, p.pgn_type,
         p.assigned_by_id FROM {_table(Person)} p WHERE p.pgn = s.pgn)""", p)  # fmt: skip
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {STAGE} WHERE ok AND merged)")
@@ -125,6 +142,8 @@ def _lookups(cursor: Any, p: dict[str, Any]) -> None:
         ("withdraw", Diploma),
         *((k, m[0]) for k, m in FACTS.items()),
     ):
+        if rtype not in kinds:
+            continue
         version = DiplomaVersion if table is Diploma else FACTS[rtype][1]
         parent = {Diploma: "diploma_id", Enrolment: "enrolment_id", Result: "result_id"}[table]
         _run(cursor, f"""UPDATE {STAGE} s SET target_id = t.id, holder_id = t.person_id, lv_id = v.id,
@@ -135,8 +154,11 @@ def _lookups(cursor: Any, p: dict[str, Any]) -> None:
         if (
             cursor.rowcount
         ):  # the records the chunk changes, locked as the per-record path locks them
+            targets.add(rtype)
             _run(cursor, f"""SELECT count(*) FROM (SELECT 1 FROM {_table(table)} t JOIN {STAGE} s ON s.target_id = t.id
                 WHERE s.rtype = '{rtype}' FOR UPDATE OF t) locked""", p)  # fmt: skip
+    if "diploma" not in targets:
+        return targets
     extended = " OR ".join(
         f"v.{c} IS DISTINCT FROM %(d_diplomaversion_{c})s" for c in EXTENDED_COLUMNS
     )
@@ -149,6 +171,7 @@ def _lookups(cursor: Any, p: dict[str, Any]) -> None:
         raise Fallback(
             "a stored version with extended data: the per-record path applies the scenario"
         )
+    return targets
 
 
 def _grade_rows(alias: str) -> str:
@@ -156,7 +179,7 @@ def _grade_rows(alias: str) -> str:
             f"FROM jsonb_array_elements({alias}.grades) e ORDER BY 1)")  # fmt: skip
 
 
-def _decide(cursor: Any, p: dict[str, Any]) -> None:
+def _decide(cursor: Any, p: dict[str, Any], kinds: set[str], targets: set[str]) -> None:
     """decide.decide_diploma, the withdrawal of services.withdraw_diploma and facts._append."""
     dv, grade = _table(DiplomaVersion), _table(DiplomaGrade)
     stored = (f"ARRAY(SELECT ROW(g.subject_code::text, g.subject_name::text, g.school_exam_grade, g.central_exam_grade, "
@@ -168,11 +191,25 @@ def _decide(cursor: Any, p: dict[str, Any]) -> None:
         "v.mbo_level IS NOT DISTINCT FROM s.mbo_level", "v.bekostigd IS NOT DISTINCT FROM s.bekostigd",
         "v.overige_gegevens = s.overige", f"{stored} = {_grade_rows('s')}",
     ])  # fmt: skip
-    _run(cursor, f"""UPDATE {STAGE} s SET action = CASE WHEN s.target_id IS NULL THEN 'created'
+    if "diploma" in targets:
+        _run(cursor, f"""UPDATE {STAGE} s SET action = CASE WHEN s.target_id IS NULL THEN 'created'
         WHEN s.holder_id IS DISTINCT FROM s.person_id THEN 'other_person'
         WHEN v.status = 'withdrawn' THEN 'was_withdrawn' WHEN {same} THEN 'unchanged' ELSE 'corrected' END
         FROM {STAGE} t LEFT JOIN {dv} v ON v.id = t.lv_id LEFT JOIN {_table(Programme)} pr ON pr.id = v.programme_id
         WHERE t.idx = s.idx AND s.ok AND s.rtype = 'diploma' AND s.target_id IS NOT NULL""", p)  # fmt: skip
+    if "withdraw" in targets:
+        _withdrawal_decisions(cursor, p)
+    if kinds & {"diploma", "enrolment"}:
+        _programmes(cursor, p)
+    for rtype, (_identity, version, _start) in FACTS.items():
+        if rtype in targets:
+            _fact_decisions(cursor, p, rtype, version)
+    if targets or "withdraw" in kinds:
+        _rejections(cursor, p)
+
+
+def _withdrawal_decisions(cursor: Any, p: dict[str, Any]) -> None:
+    dv = _table(DiplomaVersion)
     _run(cursor, f"""UPDATE {STAGE} s SET cur_id = coalesce((SELECT v.id FROM {dv} v WHERE v.diploma_id = s.target_id
         AND v.recorded_at <= %(now)s AND v.valid_from <= s.effective_date
         AND (v.valid_to IS NULL OR s.effective_date < v.valid_to) ORDER BY v.version DESC LIMIT 1), s.lv_id)
@@ -182,19 +219,25 @@ def _decide(cursor: Any, p: dict[str, Any]) -> None:
         ELSE 'withdraw' END
         FROM {STAGE} t LEFT JOIN {dv} l ON l.id = t.lv_id LEFT JOIN {dv} c ON c.id = t.cur_id
         WHERE t.idx = s.idx AND s.ok AND s.rtype = 'withdraw' AND s.target_id IS NOT NULL""", p)  # fmt: skip
-    _programmes(cursor, p)
-    for rtype, (_identity, version, _start) in FACTS.items():
-        values = ENROLMENT_VALUES if rtype == "enrolment" else RESULT_VALUES
-        equal = [f"v.{c} IS NOT DISTINCT FROM s.{c}" for c in values]
-        if rtype == "enrolment":
-            equal.append("v.programme_id IS NOT DISTINCT FROM s.programme_id")
-        else:
-            equal += [f"v.{c} IS NOT DISTINCT FROM s.{c}" for c, _q in GRADES]
-        _run(cursor, f"""UPDATE {STAGE} s SET action = CASE
-            WHEN s.target_id IS NULL THEN 'created' WHEN s.holder_id IS DISTINCT FROM s.person_id THEN 'other_person'
-            WHEN v.id IS NOT NULL AND {' AND '.join(equal)} THEN 'unchanged' ELSE 'corrected' END
-            FROM {STAGE} t LEFT JOIN {_table(version)} v ON v.id = t.lv_id
-            WHERE t.idx = s.idx AND s.ok AND s.rtype = '{rtype}' AND s.target_id IS NOT NULL""", p)  # fmt: skip
+
+
+def _fact_decisions(
+    cursor: Any, p: dict[str, Any], rtype: str, version: type[models.Model]
+) -> None:
+    values = ENROLMENT_VALUES if rtype == "enrolment" else RESULT_VALUES
+    equal = [f"v.{c} IS NOT DISTINCT FROM s.{c}" for c in values]
+    if rtype == "enrolment":
+        equal.append("v.programme_id IS NOT DISTINCT FROM s.programme_id")
+    else:
+        equal += [f"v.{c} IS NOT DISTINCT FROM s.{c}" for c, _q in GRADES]
+    _run(cursor, f"""UPDATE {STAGE} s SET action = CASE
+        WHEN s.target_id IS NULL THEN 'created' WHEN s.holder_id IS DISTINCT FROM s.person_id THEN 'other_person'
+        WHEN v.id IS NOT NULL AND {' AND '.join(equal)} THEN 'unchanged' ELSE 'corrected' END
+        FROM {STAGE} t LEFT JOIN {_table(version)} v ON v.id = t.lv_id
+        WHERE t.idx = s.idx AND s.ok AND s.rtype = '{rtype}' AND s.target_id IS NOT NULL""", p)  # fmt: skip
+
+
+def _rejections(cursor: Any, p: dict[str, Any]) -> None:
     _run(cursor, f"""INSERT INTO _lev_violation (idx, grp, ord, seq, field, rule, message)
         SELECT s.idx, 9, 0, 0, r.field, r.rule, r.message FROM {STAGE} s JOIN (VALUES
         ('diploma', 'other_person', 'pgn', 'record_key.other_person', 'This record key is registered for another person; withdraw it and deliver the document under a new record key.'),
@@ -270,28 +313,25 @@ def _identities(cursor: Any, p: dict[str, Any]) -> None:
 
 def _diplomas(cursor: Any, p: dict[str, Any]) -> None:
     written = "s.ok AND s.rtype = 'diploma' AND s.action IN ('created', 'corrected')"
-    diploma = Statement(Diploma, {"person_id": "s.person_id", "organisation_id": "%(org)s",
+    diploma = Statement(Diploma, {"id": "s.d_id", "person_id": "s.person_id", "organisation_id": "%(org)s",
                                   "record_key": "s.record_key", "created_at": "%(now)s"})  # fmt: skip
-    insert = diploma.insert(_table(Diploma), f"FROM {STAGE} s WHERE {written} AND s.action = 'created' "
-                            "ORDER BY s.idx", "id, record_key")  # fmt: skip
-    _run(cursor, f"""WITH ins AS ({insert}) UPDATE {STAGE} s SET target_id = ins.id FROM ins
-        WHERE s.record_key = ins.record_key AND s.rtype = 'diploma'""", {**p, **diploma.params})  # fmt: skip
+    # ids drawn from the tables' sequences with the look-up: no RETURNING joined back
+    _run(cursor, diploma.insert(_table(Diploma), f"FROM {STAGE} s WHERE {written} AND s.action = 'created' "
+                                "ORDER BY s.idx"), {**p, **diploma.params})  # fmt: skip
     columns = {c: f"s.{c}" for c in ("kind", "date_of_issue", "exam_date", "vo_profile", "vo_leerweg",
                                      "mbo_leerweg", "ho_degree", "ho_exam_type", "bekostigd")}  # fmt: skip
-    version = Statement(DiplomaVersion, {"programme_id": "pr.id",
+    version = Statement(DiplomaVersion, {"id": "s.v_id", "programme_id": "pr.id",
         **columns, "version": "coalesce(s.lv_version, 0) + 1",
         "valid_from": "CASE WHEN s.action = 'created' THEN s.date_of_issue ELSE least(s.lv_valid_from, s.date_of_issue) END",
         "valid_to": "NULL", "recorded_at": "%(now)s", "source": "%(source)s",
         "change": "CASE WHEN s.action = 'created' THEN 'new' ELSE 'correction' END",
-        "diploma_id": "s.target_id", "person_id": "s.person_id", "status": "'valid'", "sector": "s.esector",
+        "diploma_id": "coalesce(s.target_id, s.d_id)", "person_id": "s.person_id", "status": "'valid'", "sector": "s.esector",
         "mbo_level": "s.mbo_level::smallint", "withdrawal_reason": "''", "withdrawal_code": "''",
         "overige_gegevens": "s.overige"})  # fmt: skip
     insert = version.insert(_table(DiplomaVersion), f"FROM {STAGE} s LEFT JOIN {_table(Programme)} pr ON "
-                            f"pr.sector = s.esector AND pr.code = s.programme_code WHERE {written} ORDER BY s.idx",
-                            "id, diploma_id")  # fmt: skip
-    _run(cursor, f"""WITH ins AS ({insert}) UPDATE {STAGE} s SET new_id = ins.id FROM ins
-        WHERE s.target_id = ins.diploma_id AND s.rtype = 'diploma' AND {written}""", {**p, **version.params})  # fmt: skip
-    grade = Statement(DiplomaGrade, {"diploma_version_id": "s.new_id", "person_id": "s.person_id",
+                            f"pr.sector = s.esector AND pr.code = s.programme_code WHERE {written} ORDER BY s.idx")  # fmt: skip
+    _run(cursor, insert, {**p, **version.params})
+    grade = Statement(DiplomaGrade, {"diploma_version_id": "s.v_id", "person_id": "s.person_id",
                                      "subject_code": "e->>0", "subject_name": "e->>1",
                                      "school_exam_grade": "(e->>5)::numeric", "central_exam_grade": "(e->>6)::numeric",
                                      "final_grade": "(e->>7)::numeric"})  # fmt: skip
@@ -323,8 +363,10 @@ def _withdrawals(cursor: Any, p: dict[str, Any]) -> None:
         ON g.diploma_version_id = s.cur_id WHERE {todo} ORDER BY s.idx, g.id"""), {**p, **grade.params})  # fmt: skip
 
 
-def _facts(cursor: Any, p: dict[str, Any]) -> None:
+def _facts(cursor: Any, p: dict[str, Any], kinds: set[str]) -> None:
     for rtype, (identity, version, start) in FACTS.items():
+        if rtype not in kinds:
+            continue
         written = f"s.ok AND s.rtype = '{rtype}' AND s.action IN ('created', 'corrected')"
         parent = identity._meta.model_name
         ident = Statement(identity, {"person_id": "s.person_id", "organisation_id": "%(org)s",
@@ -373,7 +415,7 @@ def write_chunk(prepared: Prepared, organisation: Organisation, *, delivery_id: 
     """Decide and write a prepared chunk and its feedback; returns the counts per outcome. Runs
     inside the caller's transaction (raises :class:`Fallback` before writing when the chunk must
     go record by record)."""
-    p = {"org": organisation.pk, "now": recorded_at, "today": recorded_at.date(), "source": source,
+    p = {"org": organisation.pk, "d_seq": _sequence(Diploma), "v_seq": _sequence(DiplomaVersion), "now": recorded_at, "today": recorded_at.date(), "source": source,
          "delivery": delivery_id}  # fmt: skip
     with connection.cursor() as cursor:
         # JIT compilation costs more than these short statements over a few thousand rows save
@@ -384,15 +426,18 @@ def write_chunk(prepared: Prepared, organisation: Organisation, *, delivery_id: 
         cursor.execute(ANALYZE)  # a temporary table has no statistics: joins by hash
         _run(cursor, validation_sql(organisation), p)
         cursor.execute("ANALYZE _lev_violation")
-        _lookups(cursor, p)
-        _decide(cursor, p)
+        kinds = {row[1] for row in prepared.rows}
+        targets = _lookups(cursor, p, kinds)
+        _decide(cursor, p, kinds, targets)
         cursor.execute(ANALYZE)  # the decisions as statistics for the writes' joins
         if immediate:  # check the foreign keys per statement, not all at COMMIT
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         _identities(cursor, p)
-        _diplomas(cursor, p)
-        _withdrawals(cursor, p)
-        _facts(cursor, p)
+        if "diploma" in kinds:
+            _diplomas(cursor, p)
+        if "withdraw" in targets:
+            _withdrawals(cursor, p)
+        _facts(cursor, p, kinds)
         counts = _feedback(cursor, p)
         if immediate:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
