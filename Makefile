@@ -13,7 +13,7 @@ PORT ?= 8000
 DEMO_PERSONS ?= 2000
 PYTHON_FOR_VENV := $(shell command -v python3.11 2>/dev/null || command -v python3 2>/dev/null)
 
-.PHONY: help venv run test bench lint format openapi clean distclean
+.PHONY: help venv run test test-replica bench lint format openapi clean distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-9s %s\n", $$1, $$2}'
@@ -31,6 +31,9 @@ run: venv ## create var/, migrate, load demo data (first time), serve on HOST:PO
 
 test: venv ## the full check suite (lint, types, migrations, OpenAPI, pytest on SQLite and PostgreSQL)
 	bash scripts/test.sh
+
+test-replica: venv ## the replica path: a throwaway primary + streaming replica, tests/replica
+	$(PY) scripts/replica_pg.py -- $(BIN)/pytest -q -p no:cacheprovider tests/replica
 
 bench: venv ## run every bench/*.py against a throwaway PostgreSQL
 	@shopt -s nullglob; files=(bench/*.py); \

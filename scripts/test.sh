@@ -53,4 +53,7 @@ else
   env -u DATABASE_URL "$PY" scripts/throwaway_pg.py -- "$VENV/bin/pytest" "$@"
 fi
 
+step "pytest on PostgreSQL with a streaming replica (tests/replica)"
+env -u DATABASE_URL -u DATABASE_REPLICA_URL "$PY" scripts/replica_pg.py -- "$VENV/bin/pytest" -q -p no:cacheprovider tests/replica
+
 step "all checks passed"

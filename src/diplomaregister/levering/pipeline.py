@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 
-from diplomaregister.core import clock
+from diplomaregister.core import clock, replica
 from diplomaregister.levering import _prepare, _staging, sqlcheck
 from diplomaregister.levering.models import Delivery, DeliveryRecord
 from diplomaregister.levering.parsing import parse, safe_text
@@ -296,6 +296,7 @@ def _run_chunks(delivery: Delivery, records: Iterable[dict[str, Any]], chunk_siz
         todo = [(i, raw) for i, raw in chunk if i >= delivery.next_index]
         if todo:
             with transaction.atomic():
+                replica.wait_for_replicas()  # read-your-writes: COMMIT waits for the replica
                 locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
                 todo = [(i, raw) for i, raw in todo if i >= locked.next_index]
                 now = clock.now()
