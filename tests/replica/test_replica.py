@@ -119,3 +119,31 @@ def test_without_waiting_a_read_from_the_lagging_replica_misses_the_write(replic
     time.sleep(LAG + 0.5)
     with routing.reading():
         assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_an_export_reads_the_register_from_the_replica(api, replica, tmp_path, monkeypatch):
+    """Art. 55 export while the replica's replay is paused: a diploma delivered (without waiting)
+    after the pause is on the primary only, so an export that read the primary would contain it.
+    The export's log row is on the primary all the same."""
+    import csv
+
+    from django.core.management import call_command
+
+    from diplomaregister.core import replica as routing
+
+    assert api.post("/api/v1/diplomas", _record(2), format="json").status_code == 201
+    cbs = OrganisationFactory(kind="cbs", name="Centraal Bureau voor de Statistiek", code="CBS")
+    _replica_sql("SELECT pg_wal_replay_pause()")
+    try:
+        monkeypatch.setattr(routing, "wait_for_replicas", lambda using="default": None)
+        assert api.post("/api/v1/diplomas", _record(3), format="json").status_code == 201
+        out = tmp_path / "cbs.csv"
+        call_command("export", basis="art55", recipient=cbs.code, out=str(out), no_progress=True)
+    finally:
+        _replica_sql("SELECT pg_wal_replay_resume()")
+    with out.open(encoding="utf-8") as handle:
+        numbers = {row["pgn"] for row in csv.DictReader(handle, delimiter=";")}
+    assert _record(2)["pgn"] in numbers
+    assert _record(3)["pgn"] not in numbers
+    entry = LogEntry.objects.order_by("-id").first()
+    assert entry is not None and entry.channel == "export" and entry.record_count == len(numbers)

@@ -33,6 +33,11 @@ def configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+def read_alias() -> str:
+    """The database the engine reads the register from."""
+    return REPLICA if configured() else "default"
+
+
 @contextlib.contextmanager
 def reading() -> Iterator[None]:
     """Inside this block, model reads go to the replica (when one is configured)."""

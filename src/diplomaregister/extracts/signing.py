@@ -170,7 +170,8 @@ def _bytes_reserved(config: SigningConfig) -> int:
     per document to estimate the size."""
     pdf_signer = _pdf_signer(config)
     certs = [pdf_signer.signer.signing_cert, *pdf_signer.signer.cert_registry]
-    return sum(len(c.dump()) for c in certs if c is not None) + 4096
+    size = sum(len(c.dump()) for c in certs if c is not None) + 4096
+    return size + size % 2  # hex-encoded in the PDF: pyHanko needs an even number of bytes
 
 
 def sign_pdf(pdf: bytes, config: SigningConfig | None = None) -> bytes:

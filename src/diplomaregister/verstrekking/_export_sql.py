@@ -30,9 +30,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from django.utils import timezone
 
+from diplomaregister.core import replica
 from diplomaregister.law.loaders import (
     LegalBasis,
     organisation_kinds,
@@ -235,8 +236,9 @@ def rows(plan: Plan) -> Iterator[tuple[str, dict[str, Any], list[dict[str, Any]]
     dates = [f for f in diploma_fields if f in DATES]
     with_documents = bool(diploma_fields)
     size = len(person_fields)
-    connection.ensure_connection()
-    raw = connection.connection
+    reader = connections[replica.read_alias()]  # the replica when there is one
+    reader.ensure_connection()
+    raw = reader.connection
     assert raw is not None
     with raw.cursor() as settings:  # for this export's transaction only
         settings.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")  # sorts and hashes in memory

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
-from diplomaregister.core import clock
+from diplomaregister.core import clock, replica
 from diplomaregister.law.loaders import LegalBasis, organisation_kinds, person_level_outputs
 from diplomaregister.logboek.services import log_disclosure, subject_ref, write_manifest
 from diplomaregister.register.history import resolve
@@ -267,9 +267,15 @@ def export_stream(rule: LegalBasis, requester: Any, trace: str, *, peildatum: dt
     """One snapshot (transaction): the caller writes the rows it iterates; on a clean exit the log
     row (fields: exactly those emitted) and the subject manifest are written with it."""
     day = peildatum_of(rule, peildatum)
-    with tempfile.TemporaryFile("w+", encoding="ascii") as refs, transaction.atomic():
+    read = replica.read_alias()
+    with (
+        tempfile.TemporaryFile("w+", encoding="ascii") as refs,
+        transaction.atomic(),
+        transaction.atomic(using=read) if read != "default" else contextlib.nullcontext(),
+    ):
         stream = ExportStream(rule, requester, day, year, columns_of(rule), _refs=refs)
-        yield stream
+        with replica.reading():  # the register from the replica; log and manifest on the primary
+            yield stream
         entry = log_disclosure(trace_id=trace, basis=rule.code, requester=requester, subject="",
                                fields=sorted(stream.emitted), channel="export", outcome="disclosed",
                                record_count=stream.count, reason=f"peildatum {day.isoformat()}")  # fmt: skip
