@@ -231,6 +231,13 @@ API_TOKEN_ROTATION_OVERLAP_HOURS = declare(
     "How long the old token keeps working after `rotate_client` issued a new one (hours), so a "
     "client can switch without downtime.",
 )
+API_TOKEN_CACHE_SECONDS = declare(
+    "API_TOKEN_CACHE_SECONDS",
+    "10",
+    "Seconds a worker remembers a checked API token (no database look-up per request). A token or "
+    "client revoked elsewhere stops working on the other workers within this time; expiry is "
+    "checked on every request. 0: look every token up.",
+)
 LOGIN_LOCKOUT_FAILURES = declare(
     "LOGIN_LOCKOUT_FAILURES",
     "5",

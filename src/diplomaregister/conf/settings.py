@@ -268,6 +268,7 @@ API_RATE_CLIENT = env.get(env.API_RATE_CLIENT)
 API_RATE_ANON = env.get(env.API_RATE_ANON)
 API_TOKEN_LIFETIME = timedelta(days=float(env.get(env.API_TOKEN_LIFETIME_DAYS)))
 API_TOKEN_ROTATION_OVERLAP = timedelta(hours=float(env.get(env.API_TOKEN_ROTATION_OVERLAP_HOURS)))
+API_TOKEN_CACHE_SECONDS = float(env.get(env.API_TOKEN_CACHE_SECONDS))
 LOGIN_LOCKOUT_FAILURES = int(env.get(env.LOGIN_LOCKOUT_FAILURES))
 LOGIN_LOCKOUT_SECONDS = int(float(env.get(env.LOGIN_LOCKOUT_MINUTES)) * 60)
 # One cache shared by every worker process (rate limits, lockouts, DigiD SAML request state): a

@@ -7,8 +7,10 @@ import hashlib
 import hmac
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -69,6 +71,7 @@ def rotate_client(
             client=client, revoked_at__isnull=True, expires_at__gt=cutoff
         ).update(expires_at=cutoff)
         row, token = issue_token(client, lifetime=lifetime)
+    forget_tokens()  # the old tokens' remembered expiry is no longer theirs
     logger.info("api.client.rotated client=%s token=%s", client.pk, row.prefix)
     return row, token
 
@@ -79,33 +82,60 @@ def revoke_client(client: ApiClient) -> None:
     with transaction.atomic():
         ApiClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(revoked_at=now)
         ApiToken.objects.filter(client=client, revoked_at__isnull=True).update(revoked_at=now)
+    forget_tokens()
     logger.info("api.client.revoked client=%s", client.pk)
 
 
 def revoke_token(token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    forget_tokens()
     logger.info("api.token.revoked client=%s token=%s", token.client_id, token.prefix)
 
 
 def client_for_token(token: str) -> ApiClient | None:
     """The client of a valid token: known, hash matching, not expired, neither it nor its client
-    revoked."""
+    revoked. A checked token is remembered for ``API_TOKEN_CACHE_SECONDS`` in this process (keyed
+    by its hash); its expiry is checked on every call, and a revocation in this process forgets
+    every remembered token at once."""
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
+    digest = _hash(token)
+    now = timezone.now()
+    remembered = _remembered.get(digest)
+    if remembered is not None:
+        client, expires_at, until = remembered
+        if _clock() < until:
+            return client if expires_at > now else None
+        del _remembered[digest]
     row = (
         ApiToken.objects.select_related("client__organisation")
         .filter(
             prefix=parts[1],
             revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
+            expires_at__gt=now,
             client__revoked_at__isnull=True,
         )
         .first()
     )
-    if row is None or not hmac.compare_digest(row.token_hash, _hash(token)):
+    if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
+    ttl = settings.API_TOKEN_CACHE_SECONDS
+    if ttl > 0:
+        if len(_remembered) >= _REMEMBER_AT_MOST:
+            _remembered.clear()
+        _remembered[digest] = (row.client, row.expires_at, _clock() + ttl)
     return row.client
+
+
+_REMEMBER_AT_MOST = 10_000
+_clock = time.monotonic  # replaceable in tests
+_remembered: dict[str, tuple[ApiClient, Any, float]] = {}
+
+
+def forget_tokens() -> None:
+    """Forget every remembered token (after a revocation; used by tests)."""
+    _remembered.clear()
 
 
 @dataclass(frozen=True)

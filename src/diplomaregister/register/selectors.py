@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-
-from django.db.models import Prefetch
+from typing import Any
 
 from diplomaregister.core import clock
 from diplomaregister.core.pgn import InvalidPgn, parse_pgn
 from diplomaregister.register.history import resolve
 from diplomaregister.register.models import (
     Diploma,
+    DiplomaGrade,
     DiplomaStatus,
     DiplomaVersion,
     Person,
@@ -64,22 +64,8 @@ def diplomas_of_person(
     """The person's documents on ``valid_on`` as the register knew them at ``known_on`` (default:
     now). Withdrawn documents are left out of "now" unless asked for; history still has them."""
     day = valid_on or clock.today()
-    diplomas = (
-        Diploma.objects.filter(person=person)
-        .select_related("organisation")
-        .prefetch_related(
-            Prefetch(
-                "versions",
-                queryset=DiplomaVersion.objects.select_related("programme")
-                .prefetch_related("grades")
-                .order_by("version"),
-            )
-        )
-        .order_by("id")
-    )
     states = []
-    for diploma in diplomas:
-        versions = tuple(diploma.versions.all())
+    for diploma, versions in _documents_with_versions(person):
         version = resolve(versions, valid_on=day, known_on=known_on)
         if version is None or version.date_of_issue > day:
             continue
@@ -88,6 +74,38 @@ def diplomas_of_person(
         states.append(DiplomaState(diploma, version, versions))
     states.sort(key=lambda s: (s.version.date_of_issue, s.diploma.pk), reverse=True)
     return states
+
+
+def _documents_with_versions(person: Person) -> list[tuple[Diploma, tuple[DiplomaVersion, ...]]]:
+    """Every document of the person with all its versions and their grades, in two queries (the
+    versions joined to their document, organisation and programme; then the grades), without the
+    prefetch machinery: the look-up's hot path."""
+    rows = list(
+        DiplomaVersion.objects.filter(diploma__person=person)
+        .select_related("diploma__organisation", "programme")
+        .order_by("diploma_id", "version")
+    )
+    grades: dict[int, list[DiplomaGrade]] = {v.pk: [] for v in rows}
+    if rows:
+        for grade in DiplomaGrade.objects.filter(diploma_version_id__in=list(grades)).order_by(
+            "pk"
+        ):
+            grades[grade.diploma_version_id].append(grade)
+    documents: dict[int, tuple[Diploma, list[DiplomaVersion]]] = {}
+    for version in rows:
+        diploma, versions = documents.setdefault(version.diploma_id, (version.diploma, []))
+        version.diploma = diploma  # one instance per document
+        _cache_related(version, "grades", grades[version.pk])
+        versions.append(version)
+    return [(diploma, tuple(versions)) for diploma, versions in documents.values()]
+
+
+def _cache_related(instance: DiplomaVersion, name: str, items: list[Any]) -> None:
+    """What prefetch_related stores: ``instance.<name>.all()`` then answers from ``items``."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = items
+    queryset._prefetch_done = True
+    instance._prefetched_objects_cache = {name: queryset}  # type: ignore[attr-defined]
 
 
 def diploma_state(

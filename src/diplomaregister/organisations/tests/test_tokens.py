@@ -136,3 +136,72 @@ def test_malformed_and_unknown_tokens_get_401(school, clock):
     assert status(token + "x") == 401
     assert status("dr_0000000000_" + "a" * 43) == 401
     assert APIClient(HTTP_AUTHORIZATION="Token abc").get(URL).status_code == 401
+
+
+class _Ticks:
+    """A monotonic clock the test moves by hand (the token memory's TTL runs on it)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def ticks(monkeypatch, settings):
+    from diplomaregister.organisations import auth
+
+    settings.API_TOKEN_CACHE_SECONDS = 10
+    clock = _Ticks()
+    monkeypatch.setattr(auth, "_clock", clock)
+    auth.forget_tokens()
+    yield clock
+    auth.forget_tokens()
+
+
+def test_a_checked_token_is_not_looked_up_again_within_the_cache_time(school, clock, ticks,
+                                                                        django_assert_num_queries):  # fmt: skip
+    from diplomaregister.organisations.auth import client_for_token
+
+    client, token = create_client(school, "sis", ["deliver"])
+    with django_assert_num_queries(1):
+        assert client_for_token(token) == client
+    with django_assert_num_queries(0):
+        assert client_for_token(token) == client
+    ticks.now += 10.5
+    with django_assert_num_queries(1):
+        assert client_for_token(token) == client
+
+
+def test_a_revocation_elsewhere_holds_after_the_cache_time(school, clock, ticks):
+    """Another worker revoked the client (the database says so, this process was not told): the
+    token works here at most API_TOKEN_CACHE_SECONDS longer, then never again."""
+    _client, token = create_client(school, "sis", ["deliver"])
+    assert status(token) == 200
+    ApiClient.objects.update(revoked_at=timezone.now())
+    ticks.now += 9
+    assert status(token) == 200
+    ticks.now += 2
+    assert status(token) == 401
+
+
+def test_revocation_and_rotation_here_take_effect_at_once_despite_the_cache(school, clock, ticks):
+    from diplomaregister.organisations.auth import revoke_client
+
+    client, token = create_client(school, "sis", ["deliver"])
+    assert status(token) == 200
+    revoke_client(client)
+    assert status(token) == 401
+    other, old = create_client(school, "sis2", ["deliver"])
+    assert status(old) == 200
+    rotate_client(other, overlap=dt.timedelta(0))
+    assert status(old) == 401
+
+
+def test_a_remembered_token_still_expires_on_time(school, clock, ticks, settings):
+    settings.API_TOKEN_LIFETIME = dt.timedelta(hours=1)
+    _client, token = create_client(school, "sis", ["deliver"])
+    assert status(token) == 200
+    clock.shift(dt.timedelta(hours=1, seconds=1))  # wall clock past expiry, cache time not
+    assert status(token) == 401
