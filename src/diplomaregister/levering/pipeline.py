@@ -267,19 +267,22 @@ def _ahead(
     worker thread: reading and parsing the next chunk (Python, no database) overlaps the
     database's work on this one."""
 
+    organisation, first = delivery.organisation, delivery.next_index  # read here: no queries there
+    postgresql = connection.vendor == "postgresql"
+
     def read() -> Ahead | None:
         chunk = next(chunks, None)
         if chunk is None:
             return None
-        todo = [(i, raw) for i, raw in chunk if i >= delivery.next_index]
-        if not setwise(todo):
+        todo = [(i, raw) for i, raw in chunk if i >= first]
+        if not (postgresql and len(todo) > 1):  # setwise(), without the thread's own connection
             return chunk, todo, None
         try:
-            return chunk, todo, _prepare.prepare(todo, delivery.organisation)
+            return chunk, todo, _prepare.prepare(todo, organisation)
         except _prepare.Fallback:
             return chunk, todo, None
 
-    if connection.vendor != "postgresql":
+    if not postgresql:
         while (item := read()) is not None:
             yield item
         return
