@@ -7,7 +7,8 @@ lose a count, and the set resets the entry's expiry to the default timeout. ``in
 the row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite transactions here are ``IMMEDIATE``, so
 they hold the write lock) and keeps the expiry.
 
-The table is created by ``migrate`` (``create_cache_table`` runs on ``post_migrate``).
+The table is created by ``migrate`` (``create_cache_table`` runs on ``post_migrate``), with the
+rate counters' table beside it (:func:`count_hit`).
 """
 
 from __future__ import annotations
@@ -62,7 +63,39 @@ class SharedDatabaseCache(DatabaseCache):
 
 
 def create_cache_table(using: str = "default", **kwargs: Any) -> None:
-    """``post_migrate`` receiver: create the database cache table(s) if missing (idempotent)."""
+    """``post_migrate`` receiver: create the database cache table(s) and the rate counters' table
+    if missing (idempotent)."""
     from django.core.management import call_command
 
     call_command("createcachetable", database=using, verbosity=0)
+    connection = connections[using]
+    unlogged = "UNLOGGED " if connection.vendor == "postgresql" else ""  # counters, not records
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE {unlogged}TABLE IF NOT EXISTS {COUNTERS} (counter_key varchar(120) PRIMARY KEY, "
+            "hits integer NOT NULL, expires timestamp with time zone NOT NULL)"
+        )
+
+
+COUNTERS = "diplomaregister_ratecount"
+_COUNT_SQL = (
+    f"INSERT INTO {COUNTERS} (counter_key, hits, expires) VALUES (%s, 1, %s) "  # noqa: S608
+    f"ON CONFLICT (counter_key) DO UPDATE SET hits = {COUNTERS}.hits + 1 RETURNING hits"
+)
+SWEEP_EVERY = 1000  # hits between two clean-ups of ended windows (per process)
+_since_sweep = [0]
+
+
+def count_hit(key: str, expires: Any, using: str = "default") -> int:
+    """Count one hit of ``key`` (a rate-limit window) and return the window's count so far: one
+    statement (an upsert), so every worker counts in the same row without a lock round trip.
+    Ended windows are swept now and then."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT_SQL, [key, expires])
+        row = cursor.fetchone()
+        _since_sweep[0] += 1
+        if _since_sweep[0] >= SWEEP_EVERY:
+            _since_sweep[0] = 0
+            cursor.execute(f"DELETE FROM {COUNTERS} WHERE expires < %s", [tz_now()])  # noqa: S608
+    return int(row[0])

@@ -1,25 +1,27 @@
-"""Rate limits counted in the shared cache (``core.cache``): a fixed-window counter per scope and
-identity, and the API's throttles built on it.
+"""Rate limits counted in the database shared by every worker (``core.cache.count_hit``: one
+upsert per hit): a fixed-window counter per scope and identity, and the API's throttles built on it.
 
 The API is throttled per API client (``API_RATE_CLIENT``) and, for every request without a valid
 token (documentation, schema, a missing or wrong token), per client address (``API_RATE_ANON``).
 Beyond the limit the answer is 429 with ``Retry-After`` (seconds until the window ends).
 
-Identities (addresses, client ids, usernames) enter the cache only as a keyed hash, so the cache
+Identities (addresses, client ids, usernames) enter the counters only as a keyed hash, so the
 table holds no personal data.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 from rest_framework import exceptions
 from rest_framework.throttling import BaseThrottle
+
+from diplomaregister.core.cache import count_hit
 
 CACHE_ALIAS = "default"  # settings.CACHES: the database cache shared by all workers
 _UNITS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
@@ -48,17 +50,9 @@ def hit(scope: str, identity: str, rate: str) -> tuple[bool, int]:
     resets). Every worker counts in the same cache entry."""
     limit, window = parse_rate(rate)
     now = int(time.time())
-    key = f"ratelimit:{scope}:{identity_key(identity)}:{now // window}"
-    cache = caches[CACHE_ALIAS]
-    try:
-        count = cache.incr(key)  # one locked read-and-update once the window's entry exists
-    except ValueError:  # the first attempt in this window (or another worker's add raced ours)
-        cache.add(key, 0, timeout=window + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=window + 1)
-            count = 1
+    key = f"{scope}:{identity_key(identity)}:{now // window}"
+    ends = dt.datetime.fromtimestamp((now // window + 1) * window, tz=dt.UTC)
+    count = count_hit(key, ends)
     return count <= limit, window - now % window
 
 
