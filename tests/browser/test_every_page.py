@@ -40,6 +40,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from diplomaregister.core.browser import chromium
 from diplomaregister.extracts import signing
 from diplomaregister.extracts.pki import make_dev_pki
+from diplomaregister.extracts.services import make_extract
 from diplomaregister.extracts.testing import use_dev_pki
 from diplomaregister.levering import pipeline
 from diplomaregister.organisations.factories import OrganisationFactory
@@ -211,6 +212,7 @@ def world(transactional_db, pki_settings) -> dict[str, Any]:
     link, token = create_share_link(holder, [d.pk for d in holder.diplomas.all()])
     _pinned, pin_token = create_share_link(holder, [degree.pk], pin="2468")
     request = submit_request(person=holder, diploma=degree, message="Mijn graad staat verkeerd.")
+    extract = make_extract(holder)  # its code check shows what it showed (grades included)
     delivery = pipeline.start(university, channel="upload", file_name="batch.jsonl")
     pipeline.run(delivery, [{"record_key": "WO-9", "pgn": "123", "date_of_issue": "morgen"}])
 
@@ -222,7 +224,7 @@ def world(transactional_db, pki_settings) -> dict[str, Any]:
     ops_device = TOTPDevice.objects.create(user=operator, name="authenticator", confirmed=True)
     return {
         "holder": holder, "degree": degree, "token": token, "pin_token": pin_token, "link": link,
-        "request": request, "delivery": delivery, "holder_user": holder_user,
+        "request": request, "delivery": delivery, "extract_code": extract.code, "holder_user": holder_user,
         "sessions": {
             "holder": _session(holder_user, **{HOLDER_PGN: holder.pgn}),
             "staff": _session(alice, **{DEVICE_ID_SESSION_KEY: TOTPDevice.objects.get(user=alice).persistent_id}),
@@ -254,6 +256,7 @@ def _visits(w: dict[str, Any]) -> dict[str, list[Visit]]:
         "public": [
             Visit("landing", "/"),
             Visit("verify", "/verifieren/"),
+            Visit("verify-code", f"/verifieren/{w['extract_code']}"),
             Visit("verify-wrong-code", "/verifieren/",
                   _send({"#code": "AAAA-BBBB"}, "form:has(#code) button[type=submit]")),
             Visit("accessibility", "/over/toegankelijkheid/"), Visit("privacy", "/over/privacy/"),

@@ -143,3 +143,75 @@ def test_holder_home(client, world):
             html, entry, _values(again.subject, again.records), _identity(world, world.holder)
         )
     assert "pgn" not in entry.fields and world.holder.pgn not in html
+
+
+def _graduate():
+    """An HO master with the extended data and a grade list, and a VO diploma with grades."""
+    from decimal import Decimal
+
+    from diplomaregister.organisations.factories import OrganisationFactory
+    from diplomaregister.register import services
+    from diplomaregister.register.factories import DiplomaDataFactory, PersonDataFactory
+    from diplomaregister.register.inputs import GradeData
+    from diplomaregister.register.models import Person, Programme
+
+    units = [GradeData("INFOM1", "Course one", final_grade=Decimal("8.5"), credits_ec=Decimal(30),
+                       result_date=dt.date(2023, 6, 1)),
+             GradeData("INFOMEX", "Exchange", pass_result="voldaan", credits_ec=Decimal(30),
+                       result_date=dt.date(2023, 2, 1))]  # fmt: skip
+    uu = OrganisationFactory(universiteit=True, name="Universiteit Utrecht")
+    data = PersonDataFactory(given_names="Anna", family_name="Bakker")
+    recorded = timezone.make_aware(dt.datetime(2023, 9, 1, 10))
+    services.record_diploma(data, DiplomaDataFactory(), organisation=OrganisationFactory(
+        kind="vo_school", name="Het Lyceum"), recorded_at=recorded)  # fmt: skip
+    services.record_diploma(data, DiplomaDataFactory(
+        ho=True, programme_code="60300", date_of_issue=dt.date(2023, 8, 30), degree="master",
+        degree_addition="of_science", judicium="cum_laude", specialisation="Artificial Intelligence",
+        grades=units, weighted_average=Decimal("8.5")), organisation=uu, recorded_at=recorded)  # fmt: skip
+    Programme.objects.filter(code="60300").update(name_nl="Informatica", name_en="Computer Science")
+    return Person.objects.get(pgn=data.pgn)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("grades", [True, False])
+def test_code_check_shows_what_the_extract_showed(client, world, settings, dev_pki, language,
+                                                  grades):  # fmt: skip
+    """/verifieren/<code>: the page shows the extract's diplomas named as the extract names them,
+    programme, degree, judicium, dates and (only when the extract carried them) the grade lists;
+    the log row lists exactly those fields, in the page's language."""
+    from diplomaregister.extracts.services import make_extract
+    from diplomaregister.extracts.verification import verification_fields
+    from diplomaregister.verstrekking import naming
+    from diplomaregister.verstrekking.engine import Requester, disclose
+
+    use_dev_pki(settings, dev_pki)
+    person = _graduate()
+    made = make_extract(person, language="nl", grades=grades)
+    html = client.get(f"/verifieren/{made.code}", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    entry = _last(channel="web", basis="extract_verification")
+    assert entry.fields == sorted(verification_fields(language, grades))
+    again = disclose(requester=Requester(kind="public"), basis="extract_verification",
+                     subject=person, channel="test", fields=entry.fields,
+                     diploma_ids=list(made.extract.diploma_versions()))  # fmt: skip
+    master = next(r for r in again.records if r["degree"] == "master")
+    name = naming.full_name(master, language)
+    expected = {"en": "Master of Science Computer Science, cum laude — Universiteit Utrecht, "
+                "30 August 2023", "nl": "Master of Science Informatica, cum laude — Universiteit "
+                "Utrecht, 30 augustus 2023"}[language]  # fmt: skip
+    assert name == expected and escape(name) in html
+    assert "Informatica (60300)" in html or "Computer Science (60300)" in html
+    assert "Artificial Intelligence" in html
+    assert {"nl": "30-08-2023", "en": "2023-08-30"}[language] in html  # the date of issue
+    for code in ("cum_laude", "of_science", "voldaan" if language == "en" else "pass_result"):
+        assert code not in html  # no raw codes
+    vo = person.diplomas.exclude(pk=master["diploma_id"]).get().versions.get().grades.all()
+    shown_grades = ["Course one (INFOM1)", "Exchange (INFOMEX)",
+                    *(f"{g.subject_name} ({g.subject_code})" for g in vo)]  # fmt: skip
+    for text in shown_grades:
+        assert (text in html) is grades
+    if grades:
+        assert ("8,5" if language == "nl" else "8.5") in html and "60 EC" in html
+        assert {"grades", "course_results", "weighted_average"} <= set(entry.fields)
+    else:
+        assert not {"grades", "course_results", "weighted_average"} & set(entry.fields)
+    assert person.pgn not in html and "pgn" not in entry.fields

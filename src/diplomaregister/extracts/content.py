@@ -131,7 +131,7 @@ def kind_name(kind: str, language: str) -> str:
     return known.name(language) if known else kind
 
 
-def _programme(record: Mapping[str, Any], language: str) -> str:
+def programme_text(record: Mapping[str, Any], language: str) -> str:
     name = record.get(programme_field(language)) or ""
     code = record.get("programme_code") or ""
     if not code or name == code:
@@ -141,13 +141,9 @@ def _programme(record: Mapping[str, Any], language: str) -> str:
     return f"{name} ({code})"
 
 
-def diploma_line(record: Mapping[str, Any], language: str) -> DiplomaLine:
-    """One document as the extract prints it, from an engine record."""
-    kind = document_kinds().get(record["kind"])
-    sector_names = sectors().get(record["sector"], {})
-    values = ((key, str(record.get(key) or "")) for key in DETAILS)
-    details = tuple((key, value) for key, value in values if value)
-    grades = tuple(
+def grades_of(record: Mapping[str, Any], language: str) -> tuple[Grade, ...]:
+    """The VO cijferlijst as the extract prints it (by subject code)."""
+    return tuple(
         Grade(
             f"{g['subject_name']} ({g['subject_code']})",
             _grade(g.get("school_exam_grade"), language),
@@ -156,6 +152,33 @@ def diploma_line(record: Mapping[str, Any], language: str) -> DiplomaLine:
         )
         for g in sorted(record.get("grades") or (), key=lambda g: g["subject_code"])
     )
+
+
+def courses_of(record: Mapping[str, Any], language: str) -> tuple[Course, ...]:
+    """The HO grade list (the extract's annex page): unit, EC, grade or pass in words, date."""
+    return tuple(
+        Course(
+            f"{r['unit_name']} ({r['unit_code']})",
+            naming.credits(r["credits_ec"], language),
+            _grade(r["grade"], language)
+            or naming.words("uitslag_onderdeel", r["pass_result"], language),
+            naming.long_date(r["result_date"], language),
+        )
+        for r in record.get("course_results") or ()
+    )
+
+
+def total_credits(record: Mapping[str, Any], language: str) -> str:
+    results = record.get("course_results") or ()
+    return naming.credits(sum(r["credits_ec"] for r in results), language) if results else ""
+
+
+def diploma_line(record: Mapping[str, Any], language: str) -> DiplomaLine:
+    """One document as the extract prints it, from an engine record."""
+    kind = document_kinds().get(record["kind"])
+    sector_names = sectors().get(record["sector"], {})
+    values = ((key, str(record.get(key) or "")) for key in DETAILS)
+    details = tuple((key, value) for key, value in values if value)
     return DiplomaLine(
         diploma_id=record["diploma_id"],
         version=record["diploma_version"],
@@ -166,25 +189,14 @@ def diploma_line(record: Mapping[str, Any], language: str) -> DiplomaLine:
         sector=sector_names.get(f"name_{language}", record["sector"]),
         date_of_issue=record["date_of_issue"],
         exam_date=record.get("exam_date"),
-        programme=_programme(record, language),
+        programme=programme_text(record, language),
         details=details,
-        grades=grades,
+        grades=grades_of(record, language),
         corrected=bool(record.get("corrected")),
         name=naming.named(record, language),
         extended=tuple(naming.extended_lines(record, language)),
-        courses=tuple(
-            Course(
-                f"{r['unit_name']} ({r['unit_code']})",
-                naming.credits(r["credits_ec"], language),
-                _grade(r["grade"], language)
-                or naming.words("uitslag_onderdeel", r["pass_result"], language),
-                naming.long_date(r["result_date"], language),
-            )
-            for r in record.get("course_results") or ()
-        ),  # fmt: skip
-        total_credits=naming.credits(
-            sum(r["credits_ec"] for r in record.get("course_results") or ()), language
-        ),
+        courses=courses_of(record, language),
+        total_credits=total_credits(record, language),
         known_since=record.get("known_since"),
     )
 

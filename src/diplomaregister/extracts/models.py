@@ -22,6 +22,9 @@ class Extract(models.Model):
     # store None and verification shows the holder's current name and birth date.
     person_version = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField()
+    # Whether it printed the grade lists (a "diploma without grades" does not): verification by
+    # code shows the grades only when the extract did.
+    with_grades = models.BooleanField(default=True)
 
     class Meta:
         indexes = [models.Index(fields=["person", "created_at"])]

@@ -105,4 +105,5 @@ def _store(
         diplomas=[{"diploma": d.diploma_id, "version": d.version} for d in content.diplomas],
         person_version=None,  # the engine gives no identity version; verification shows the name
         created_at=now,
+        with_grades=content.with_grades,
     )

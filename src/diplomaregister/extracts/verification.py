@@ -24,6 +24,15 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from diplomaregister.extracts import codes
+from diplomaregister.extracts.content import (
+    Course,
+    Grade,
+    courses_of,
+    grades_of,
+    programme_field,
+    programme_text,
+    total_credits,
+)
 from diplomaregister.extracts.models import Extract
 from diplomaregister.extracts.signing import trust_root
 from diplomaregister.verstrekking import engine, naming
@@ -42,8 +51,10 @@ UNCHANGED = "unchanged"
 CORRECTED = "corrected"
 WITHDRAWN = "withdrawn"
 
-# What the result page shows (holder, and per document its kind, organisation, date of issue and
-# status with its date), and the document and version it compares with the extract.
+# What the result page shows: the holder, and per document what the extract showed of it (named as
+# the extract names it, its programme, degree, judicium, exam, level, profile and dates), its status
+# with its date, and the document and version it compares with the extract. The programme name in
+# the page's language; the grade lists only when the extract carried them (verification_fields).
 VERIFICATION_FIELDS = (
     "family_name",
     "given_names",
@@ -55,16 +66,30 @@ VERIFICATION_FIELDS = (
     "kind",
     "organisation_name",
     "date_of_issue",
-    # to name the document as the extract does (verstrekking.naming)
-    "programme_name",
-    "programme_name_en",
+    "exam_date",
+    "programme_code",
     "ho_degree",
     "ho_exam_type",
     "mbo_level",
+    "mbo_leerweg",
+    "vo_profile",
+    "vo_leerweg",
+    "specialisation",
     "degree",
     "degree_addition",
     "judicium",
+    "awarding_organisations",
+    "instruction_languages",
 )
+GRADE_FIELDS = ("grades", "course_results", "weighted_average")
+
+
+def verification_fields(language: str, grades: bool) -> tuple[str, ...]:
+    """The engine outputs a result page in ``language`` shows, for an extract with or without
+    grades."""
+    return (*VERIFICATION_FIELDS, programme_field(language), *(GRADE_FIELDS if grades else ()))
+
+
 # In the holder's log: who verified is unknown, and the extract's internal id is no business of
 # the holder's log (nor of anyone reading it).
 VERIFIER = "verificatie van een uittreksel"
@@ -79,6 +104,14 @@ class DiplomaCheck:
     status: str  # unchanged | corrected | withdrawn
     since: dt.date | None = None  # withdrawn: effective date (None: not known); corrected: recorded
     category: str = ""  # the legal category (art. 16), a second line under the name
+    full_name: str = ""  # "Master of Science Computer Science, cum laude — Universiteit ..., date"
+    programme: str = ""  # "Informatica (60300)"
+    exam_date: dt.date | None = None
+    # (label key in extracts.texts or a label in words, value in words): degree, exam, level, ...
+    details: tuple[tuple[str, str], ...] = ()
+    grades: tuple[Grade, ...] = ()  # the VO cijferlijst, if the extract carried grades
+    courses: tuple[Course, ...] = ()  # the HO grade list, if the extract carried grades
+    total_credits: str = ""
 
 
 @dataclass
@@ -157,12 +190,39 @@ def _check(
         status,
         since,
         naming.kind_name(record, language),
+        full_name=naming.full_name(record, language),
+        programme=programme_text(record, language) if record.get("programme_code") else "",
+        exam_date=record.get("exam_date"),
+        details=_details(record, language),
+        grades=grades_of(record, language),
+        courses=courses_of(record, language),
+        total_credits=total_credits(record, language),
     )
 
 
-def _check_data(result: Verification, extract: Extract, channel: str) -> None:
+def _details(record: dict[str, Any], language: str) -> tuple[tuple[str, str], ...]:
+    """What the extract printed of the document besides its name, programme and dates, in words:
+    (label key of extracts.texts, or a label from law/disclosure_labels.yaml; value)."""
+    lines: list[tuple[str, str]] = []
+    degree = naming.degree(record, language)
+    if degree:
+        lines.append(("degree", degree))
+    if record.get("ho_exam_type"):
+        lines.append(("exam", naming.value_words("ho_exam_type", record["ho_exam_type"], language)))
+    if record.get("mbo_level"):
+        pathway = naming.value_words("mbo_leerweg", record.get("mbo_leerweg") or "", language)
+        lines.append(("level", ", ".join(v for v in (str(record["mbo_level"]), pathway) if v)))
+    if record.get("vo_profile"):
+        lines.append(("profile", str(record["vo_profile"])))
+    if record.get("vo_leerweg"):
+        lines.append(("track", naming.value_words("vo_leerweg", record["vo_leerweg"], language)))
+    extended = [(k, v) for k, v in naming.extended_lines(record, language) if v != degree]
+    return tuple(lines + extended)
+
+
+def _check_data(result: Verification, extract: Extract, channel: str, language: str) -> None:
     """Compare what the extract showed with the register now, as the engine discloses it to a
-    verifier (and logs it for the holder)."""
+    verifier (and logs it for the holder), in ``language``."""
     shown = extract.diploma_versions()
     disclosed = engine.disclose(
         requester=engine.Requester(kind="public", label=VERIFIER),
@@ -170,11 +230,11 @@ def _check_data(result: Verification, extract: Extract, channel: str) -> None:
         subject=extract.person,
         channel=channel,
         diploma_ids=list(shown),
-        fields=VERIFICATION_FIELDS,
+        fields=verification_fields(language, extract.with_grades),
     )
     records = {r["diploma_id"]: r for r in disclosed.records}
     result.checks = [
-        _check(records.get(diploma_id), diploma_id, version, extract.language)
+        _check(records.get(diploma_id), diploma_id, version, language)
         for diploma_id, version in shown.items()
     ]
     subject = disclosed.subject
@@ -183,30 +243,32 @@ def _check_data(result: Verification, extract: Extract, channel: str) -> None:
     result.holder_birth_date = subject.get("birth_date")
 
 
-def _finish(result: Verification, extract: Extract | None, channel: str) -> Verification:
+def _finish(
+    result: Verification, extract: Extract | None, channel: str, language: str | None
+) -> Verification:
     if extract is None:
         return result
     result.extract = extract
-    _check_data(result, extract, channel)
+    _check_data(result, extract, channel, naming.lang(language or extract.language))
     return result
 
 
-def verify_file(data: bytes, *, channel: str = "web") -> Verification:
-    """Check an uploaded or local extract PDF."""
+def verify_file(data: bytes, *, channel: str = "web", language: str | None = None) -> Verification:
+    """Check an uploaded or local extract PDF; the result in ``language`` (None: the extract's)."""
     result = Verification(method="file")
     result.signature, result.signature_detail, result.signer = _check_signature(data)
     if result.signature != VALID:
         return result
     digest = hashlib.sha256(data).hexdigest()
     extract = Extract.objects.select_related("person").filter(pdf_sha256=digest).first()
-    return _finish(result, extract, channel)
+    return _finish(result, extract, channel, language)
 
 
-def verify_code(typed: str, *, channel: str = "web") -> Verification:
+def verify_code(typed: str, *, channel: str = "web", language: str | None = None) -> Verification:
     """Look up an extract by its verification code; unknown and malformed codes look the same."""
     result = Verification(method="code")
     code = codes.normalise(typed)
     # Hash even a malformed code, so both paths cost the same.
     digest = codes.code_hash(code or "-" * codes.LENGTH)
     extract = Extract.objects.select_related("person").filter(code_hash=digest).first()
-    return _finish(result, extract if code else None, channel)
+    return _finish(result, extract if code else None, channel, language)

@@ -58,9 +58,16 @@ def _result(request: HttpRequest, result: Verification) -> HttpResponse:
         rows.append(
             {
                 "kind": check.kind_name or t["diploma"],
+                "full_name": check.full_name,
                 "category": check.category,
                 "organisation": check.organisation,
                 "date_of_issue": format_date(check.date_of_issue, language),
+                "exam_date": format_date(check.exam_date, language),
+                "programme": check.programme,
+                "details": [(t.get(key, key), value) for key, value in check.details],
+                "grades": check.grades,
+                "courses": check.courses,
+                "total_credits": check.total_credits,
                 "status": status,
                 "changed": check.status != "unchanged",
             }
@@ -74,6 +81,7 @@ def _result(request: HttpRequest, result: Verification) -> HttpResponse:
         ),
         "birth_date": format_date(result.holder_birth_date, language),
         "rows": rows,
+        "with_grades": result.extract.with_grades if result.extract else True,
     }
     # Unknown code/file and invalid signature are answered alike in status: 200 with the outcome.
     return render(request, "extracts/result.html", context)
@@ -98,10 +106,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if upload is not None:
         if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
             return _form(request, t["too_large"], status=413)
-        return _result(request, verify_file(upload.read(), channel="web"))
+        return _result(request, verify_file(upload.read(), channel="web", language=_language()))
     code = request.POST.get("code", "").strip()
     if code:
-        return _result(request, verify_code(code, channel="web"))
+        return _result(request, verify_code(code, channel="web", language=_language()))
     return _form(request, t["missing"], status=400)
 
 
@@ -111,7 +119,7 @@ def by_code(request: HttpRequest, code: str) -> HttpResponse:
     limited = _limited(request)
     if limited:
         return limited
-    response = _result(request, verify_code(code, channel="web"))
+    response = _result(request, verify_code(code, channel="web", language=_language()))
     # The code is in the URL: no referrer to other sites. Not ``no-referrer``, which makes browsers
     # send ``Origin: null`` with the page's own "verify another extract" forms, which the CSRF
     # check then refuses; ``same-origin`` sends the site's own origin to itself only.
