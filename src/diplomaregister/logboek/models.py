@@ -30,7 +30,7 @@ class LogEntry(models.Model):
     recipient_code = models.CharField(max_length=16, blank=True)
     client_id = models.BigIntegerField(null=True, blank=True)
     user_id = models.BigIntegerField(null=True, blank=True)
-    subject_ref = models.CharField(max_length=64, blank=True, db_index=True)
+    subject_ref = models.CharField(max_length=64, blank=True)  # (subject_ref, -occurred_at) index
     fields = models.JSONField(default=list, blank=True)
     record_count = models.IntegerField(default=0)
     channel = models.CharField(max_length=32)
@@ -71,7 +71,7 @@ class SubjectManifest(models.Model):
     """Which subjects one bulk disclosure (an export, log row ``entry``) contained: the holder's log
     page shows the export to each of them. Insert-only like the log (PostgreSQL trigger)."""
 
-    entry = models.ForeignKey(LogEntry, on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(LogEntry, on_delete=models.PROTECT, related_name="+", db_index=False)
     subject_ref = models.CharField(max_length=64)
 
     class Meta:

@@ -61,8 +61,8 @@ class Person(models.Model):
     created_at = models.DateTimeField()
     assigned_by = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", help_text="For an onderwijsnummer: the organisation that assigned it, "
-        "the source of the identity (a BSN's source is the BRP).",
+        related_name="+", db_index=False, help_text="For an onderwijsnummer: the organisation that "
+        "assigned it, the source of the identity (a BSN's source is the BRP).",
     )  # fmt: skip
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
@@ -79,7 +79,9 @@ class Person(models.Model):
 class PersonVersion(VersionFields):
     """Identifying data, art. 4 lid 1 and art. 15."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="versions")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="versions", db_index=False
+    )
     family_name = models.CharField(max_length=200)
     given_names = models.CharField(max_length=200, blank=True)
     gender = models.CharField(
@@ -131,8 +133,12 @@ class Programme(models.Model):
 class Enrolment(models.Model):
     """Inschrijving (art. 5) at an organisation; ``record_key`` is the institution's own key."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrolments")
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="enrolments", db_index=False
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, db_index=False
+    )
     record_key = models.CharField(max_length=64)
 
     class Meta:
@@ -145,14 +151,18 @@ class Enrolment(models.Model):
 
 
 class EnrolmentVersion(VersionFields):
-    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="versions")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.PROTECT, related_name="versions", db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=64, blank=True)
     enrolment_form = models.CharField(max_length=32, blank=True)
     prior_education = models.CharField(max_length=64, blank=True)
-    programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.PROTECT)
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     programme_form = models.CharField(max_length=16, blank=True)
     programme_phase = models.CharField(max_length=16, blank=True)
     vo_leerweg = models.CharField(max_length=16, blank=True)
@@ -163,27 +173,35 @@ class EnrolmentVersion(VersionFields):
                 fields=["enrolment", "version"], name="enrolment_version_unique"
             )
         ]
-        indexes = [models.Index(fields=["person", "recorded_at"])]
+        indexes: list[models.Index] = []  # read through the enrolment (tests/test_indexes.py)
 
 
 class Result(models.Model):
     """Resultaat (art. 7): an exam result, subject grade or certificate delivered by an institution."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="results")
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="results", db_index=False
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, db_index=False
+    )
     record_key = models.CharField(max_length=64)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["organisation", "record_key"], name="result_org_record")
         ]
-        indexes = [models.Index(fields=["person", "organisation"])]
+        indexes: list[models.Index] = []  # results are read by (organisation, record key) only
 
 
 class ResultVersion(VersionFields):
-    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="versions")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    enrolment = models.ForeignKey(Enrolment, null=True, blank=True, on_delete=models.PROTECT)
+    result = models.ForeignKey(
+        Result, on_delete=models.PROTECT, related_name="versions", db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
+    enrolment = models.ForeignKey(
+        Enrolment, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     result_type = models.CharField(max_length=32)
     result_date = models.DateField()
     subject_code = models.CharField(max_length=16, blank=True)
@@ -196,7 +214,7 @@ class ResultVersion(VersionFields):
         constraints = [
             models.UniqueConstraint(fields=["result", "version"], name="result_version_unique")
         ]
-        indexes = [models.Index(fields=["person", "recorded_at"])]
+        indexes: list[models.Index] = []  # read through the result (tests/test_indexes.py)
 
 
 def _document_kind_choices() -> list[tuple[str, str]]:
@@ -208,8 +226,12 @@ class Diploma(models.Model):
     delivers it, art. 22) and that organisation's record key. The person never changes: a document
     delivered for the wrong person is withdrawn there and delivered anew for the right one."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="diplomas")
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="diplomas", db_index=False
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, db_index=False
+    )
     record_key = models.CharField(max_length=64)
     created_at = models.DateTimeField()
 
@@ -231,8 +253,10 @@ class DiplomaStatus(models.TextChoices):
 
 
 class DiplomaVersion(VersionFields):
-    diploma = models.ForeignKey(Diploma, on_delete=models.PROTECT, related_name="versions")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    diploma = models.ForeignKey(
+        Diploma, on_delete=models.PROTECT, related_name="versions", db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
     status = models.CharField(
         max_length=16, choices=DiplomaStatus.choices, default=DiplomaStatus.VALID
     )
@@ -240,7 +264,9 @@ class DiplomaVersion(VersionFields):
     sector = models.CharField(max_length=16, choices=Sector.choices)
     date_of_issue = models.DateField()
     exam_date = models.DateField(null=True, blank=True)
-    programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.PROTECT)
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.PROTECT, db_index=False
+    )
     vo_profile = models.CharField(max_length=32, blank=True)
     vo_leerweg = models.CharField(max_length=16, blank=True)
     mbo_level = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -280,10 +306,7 @@ class DiplomaVersion(VersionFields):
         constraints = [
             models.UniqueConstraint(fields=["diploma", "version"], name="diploma_version_unique")
         ]
-        indexes = [
-            models.Index(fields=["person", "recorded_at"]),
-            models.Index(fields=["recorded_at"]),
-        ]
+        indexes: list[models.Index] = []  # feeds page by id; reads go through the diploma
 
 
 class DiplomaGrade(models.Model):
@@ -292,7 +315,7 @@ class DiplomaGrade(models.Model):
     diploma_version = models.ForeignKey(
         DiplomaVersion, on_delete=models.PROTECT, related_name="grades"
     )
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
     subject_code = models.CharField(max_length=16)
     subject_name = models.CharField(max_length=100)
     school_exam_grade = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
@@ -304,7 +327,7 @@ class DiplomaGrade(models.Model):
     result_date = models.DateField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["person", "diploma_version"])]
+        indexes: list[models.Index] = []  # read by version (tests/test_indexes.py)
 
 
 class IdentityMismatch(models.Model):
@@ -312,8 +335,10 @@ class IdentityMismatch(models.Model):
     organisation for an onderwijsnummer): accepted with a warning, the register kept its own. The
     operator's report counts these per organisation; which fields differed, never their values."""
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, db_index=False
+    )
     fields = models.JSONField(default=list)
     recorded_at = models.DateTimeField()
     source = models.CharField(max_length=64, blank=True)
