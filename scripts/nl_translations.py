@@ -434,6 +434,10 @@ NL.update(
     }
 )
 # end of issue 14 block
+# Leftovers of issues 13 and 14: named diplomas, the holder's correction requests.
+NL.update({
+    "earned, not yet awarded": "behaald, nog niet uitgereikt",
+})
 
 
 def quote(text: str) -> str:

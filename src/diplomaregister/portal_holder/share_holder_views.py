@@ -26,13 +26,19 @@ from diplomaregister.portal_holder.services import (
     link_of,
     revoke,
 )
-from diplomaregister.portal_holder.views import _disclose, _programme_field, holder_view, labelled
+from diplomaregister.portal_holder.views import (
+    NAMING_FIELDS,
+    _disclose,
+    _programme_field,
+    holder_view,
+    labelled,
+)
 
 MAIL_RATE = "10/hour"  # share links a holder may e-mail
 
 # What the share-link page shows of the holder's diplomas (the choice and each link's contents).
 SHARES_FIELDS = ("diploma_id", "kind", "organisation_name", "date_of_issue", "status",
-                 "ho_degree", "ho_exam_type", "mbo_level")  # fmt: skip
+                 *NAMING_FIELDS)  # fmt: skip
 
 
 def qr_svg(url: str) -> str:
@@ -51,7 +57,7 @@ def _page(request: HttpRequest, pgn: str, *, form: ShareForm | None = None,
         return render(request, "portal_holder/unknown.html")
     records = {r["diploma_id"]: labelled(r) for r in disclosure.records}
     choices = [
-        (i, f"{r['title']} — {r['organisation_name']} ({r['date_of_issue']:%Y})")
+        (i, f"{r['name']} — {r['institutions']} ({r['date_of_issue']:%Y})")
         for i, r in records.items()
         if r["status"] == "valid"
     ]

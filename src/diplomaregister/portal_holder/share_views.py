@@ -8,6 +8,8 @@ check refuses them. ``same-origin`` still sends no referrer at all to any other 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,22 +21,33 @@ from diplomaregister.core.views import too_many_requests
 from diplomaregister.extracts.ratelimit import allow
 from diplomaregister.extracts.selectors import pdf_response
 from diplomaregister.extracts.services import make_extract
+from diplomaregister.portal_holder.diploma_page import course_rows
 from diplomaregister.portal_holder.forms import PinForm
 from diplomaregister.portal_holder.models import ShareLink
 from diplomaregister.portal_holder.services import active_link, check_pin, count_view, pin_locked
-from diplomaregister.portal_holder.views import labelled
+from diplomaregister.portal_holder.views import NAMING_FIELDS, labelled
+from diplomaregister.verstrekking import naming
 from diplomaregister.verstrekking.engine import NotDisclosed, Requester, disclose
 
 # What the share page shows (templates/portal_holder/shared.html); the log row lists these.
 SHARE_PAGE_FIELDS = ("family_name", "given_names", "birth_date", "kind", "organisation_name",
-                     "date_of_issue", "status", "status_since", "corrected", "ho_degree",
-                     "ho_exam_type", "mbo_level", "vo_profile")  # fmt: skip
+                     "date_of_issue", "status", "status_since", "corrected", "vo_profile",
+                     *NAMING_FIELDS)  # fmt: skip
 
 
 def _fields(link: ShareLink) -> tuple[str, ...]:
     english = (get_language() or "nl").startswith("en")
-    grades = ("grades",) if link.with_grades else ()
+    grades = ("grades", "course_results") if link.with_grades else ()
     return (*SHARE_PAGE_FIELDS, *grades, "programme_name_en" if english else "programme_name")
+
+
+def _shown(record: dict[str, Any]) -> dict[str, Any]:
+    """One shared diploma in words, with its HO grade list if the grades were shared."""
+    language = get_language() or "nl"
+    courses = course_rows(record, language)
+    total = sum(r["credits_ec"] for r in record.get("course_results") or [])
+    return {**labelled(record), "courses": courses,
+            "total_credits": naming.credits(total, language) if courses else ""}  # fmt: skip
 
 
 def _session_key(link: ShareLink) -> str:
@@ -88,7 +101,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     response = render(
         request,
         "portal_holder/shared.html",
-        {"subject": disclosure.subject, "records": [labelled(r) for r in disclosure.records],
+        {"subject": disclosure.subject, "records": [_shown(r) for r in disclosure.records],
          "link": link, "token": token,
          "any_valid": any(r["status"] == "valid" for r in disclosure.records)},
     )  # fmt: skip

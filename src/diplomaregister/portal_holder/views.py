@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from diplomaregister.extracts.selectors import pdf_response
 from diplomaregister.extracts.services import make_extract
-from diplomaregister.law.loaders import disclosure_labels, document_kinds, legal_bases, sectors
+from diplomaregister.law.loaders import legal_bases, sectors
 from diplomaregister.portal_holder import diploma_page
 from diplomaregister.portal_holder import disclosure_log as log_page
 from diplomaregister.portal_holder.auth import HOLDER_PGN
@@ -35,6 +35,7 @@ from diplomaregister.portal_institution.corrections import (
     submit_request,
 )
 from diplomaregister.register.models import Diploma
+from diplomaregister.verstrekking import naming
 from diplomaregister.verstrekking.engine import (
     Disclosure,
     NotDisclosed,
@@ -63,10 +64,12 @@ def holder_view(view: View) -> View:
     return wrapper
 
 
+# What naming.named / naming.institutions read to name a diploma besides programme and kind.
+NAMING_FIELDS = ("ho_degree", "ho_exam_type", "mbo_level", "degree", "degree_addition", "judicium",
+                 "awarding_organisations")  # fmt: skip
 # What each page shows (its template); the engine returns and logs exactly these fields.
 HOME_FIELDS = ("given_names", "family_name", "birth_date", "diploma_id", "kind", "sector",
-               "organisation_name", "date_of_issue", "status", "corrected", "ho_degree",
-               "ho_exam_type", "mbo_level")  # fmt: skip
+               "organisation_name", "date_of_issue", "status", "corrected", *NAMING_FIELDS)  # fmt: skip
 DIPLOMA_FIELDS = ("diploma_id", "kind", "sector", "organisation_name", "programme_code",
                   "date_of_issue", "exam_date", "ho_degree", "ho_exam_type", "mbo_level",
                   "mbo_leerweg", "vo_profile", "vo_leerweg", "grades", "status", "corrected",
@@ -95,53 +98,26 @@ def _disclose(
 
 
 def labelled(record: dict[str, Any]) -> dict[str, Any]:
-    """Add what a person reads: the diploma named as people know it (degree and programme, or
-    propedeuse / mbo level and programme) with the legal category as a second line, names of kind
-    and sector, and coded values in words (law/disclosure_labels.yaml), in the page's language."""
-    language = "en" if (get_language() or "nl").startswith("en") else "nl"
-    english = language == "en"
-    kind = document_kinds().get(record.get("kind", ""))
+    """Add what a person reads (verstrekking.naming, in the page's language): the diploma named as
+    people know it ("Master of Science Computer Science, cum laude") with the legal category as a
+    second line, the awarding institution(s), names of kind and sector, coded values in words
+    (law/disclosure_labels.yaml), and whether it is earned but not yet awarded."""
+    language = naming.lang(get_language())
     sector = sectors().get(record.get("sector", ""), {})
-    labels = disclosure_labels()
-    kind_name = (kind.name_en if english else kind.name_nl) if kind else ""
-    programme = (record.get("programme_name_en") if english else None) or record.get(
-        "programme_name", ""
-    )
-
-    def words(field: str) -> str:
-        value = record.get(field) or ""
-        label = labels["values"].get(f"{field}.{value}")
-        return label.text(language) if label else str(value)
-
     return {
         **record,
-        "kind_name": kind_name,
-        "sector_name": sector.get("name_en" if english else "name_nl", record.get("sector", "")),
-        "programme": programme,
-        "title": _title(record, programme, kind_name, language),
-        "exam_words": words("ho_exam_type"),
-        "mbo_leerweg_words": words("mbo_leerweg"),
-        "vo_leerweg_words": words("vo_leerweg"),
+        "kind_name": naming.kind_name(record, language),
+        "sector_name": sector.get(f"name_{language}", record.get("sector", "")),
+        "programme": naming.programme(record, language),
+        "title": naming.title(record, language),
+        "name": naming.named(record, language),
+        "degree_words": naming.degree(record, language),
+        "institutions": naming.institutions(record, language),
+        "earned": record.get("status") == "earned",
+        "exam_words": naming.value_words("ho_exam_type", record.get("ho_exam_type"), language),
+        "mbo_leerweg_words": naming.value_words("mbo_leerweg", record.get("mbo_leerweg"), language),
+        "vo_leerweg_words": naming.value_words("vo_leerweg", record.get("vo_leerweg"), language),
     }
-
-
-def _title(record: dict[str, Any], programme: str, kind_name: str, language: str) -> str:
-    titles = disclosure_labels()["titles"]
-    degree = (record.get("ho_degree") or "").strip()
-    if degree:
-        return f"{degree} {programme}".strip()
-    if record.get("ho_exam_type") == "propedeuse" and programme:
-        return titles["propedeuse"].text(language).format(programme=programme)
-    if record.get("mbo_level") and programme:
-        return (
-            titles["mbo"]
-            .text(language)
-            .format(level=record["mbo_level"], programme=programme)
-            .strip()
-        )
-    if programme:
-        return f"{kind_name}: {programme}" if kind_name else programme
-    return titles["other"].text(language).format(kind=kind_name)
 
 
 def _grouped(

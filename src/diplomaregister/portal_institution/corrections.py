@@ -33,7 +33,7 @@ def submit_request(*, person: Person, diploma: Diploma, message: str) -> Correct
 # What the holder sends along with the request: who they are and which diploma, as they see it.
 SNAPSHOT_FIELDS = ("given_names", "family_name", "kind", "sector", "organisation_name",
                    "date_of_issue", "programme_name", "programme_name_en", "ho_degree",
-                   "ho_exam_type", "mbo_level")  # fmt: skip
+                   "ho_exam_type", "mbo_level", "degree", "degree_addition", "judicium")  # fmt: skip
 
 
 def _snapshot(person: Person, diploma: Diploma) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from diplomaregister.core.pgn import InvalidPgn, parse_pgn
 from diplomaregister.extracts.ratelimit import allow
 from diplomaregister.law.loaders import legal_bases
 from diplomaregister.organisations.models import Organisation
-from diplomaregister.portal_holder.views import labelled
+from diplomaregister.portal_holder.views import NAMING_FIELDS, _programme_field, labelled
 from diplomaregister.portal_institution import charts
 from diplomaregister.portal_institution.corrections import (
     ANSWERS,
@@ -78,9 +78,8 @@ def _requester(request: HttpRequest, org: Organisation) -> Requester:
 
 
 # What the inzage page shows (templates/portal_institution/inzage.html); the log row lists these.
-INZAGE_FIELDS = ("pgn", "given_names", "family_name", "kind", "organisation_name", "programme_name",
-                 "date_of_issue", "status", "withdrawal_reason", "ho_degree", "ho_exam_type",
-                 "mbo_level")  # fmt: skip
+INZAGE_FIELDS = ("pgn", "given_names", "family_name", "kind", "organisation_name",
+                 "date_of_issue", "status", "withdrawal_reason", *NAMING_FIELDS)  # fmt: skip
 
 
 class InzageForm(forms.Form):
@@ -135,7 +134,7 @@ def inzage(request: HttpRequest, org: Organisation) -> HttpResponse:
                 raise NotDisclosed("rate limited")
             result = disclose(requester=requester, basis=form.cleaned_data["basis"],
                               subject=form.cleaned_data["pgn"], channel="institution_portal",
-                              fields=INZAGE_FIELDS,
+                              fields=(*INZAGE_FIELDS, _programme_field()),
                               application=form.cleaned_data["application"] or None)  # fmt: skip
         except NotDisclosed:
             # one neutral answer: whether the person exists is not revealed
@@ -176,7 +175,7 @@ def described(req: CorrectionRequest) -> dict[str, Any]:
     """The person and the diploma of a request in words, from what the holder sent along."""
     snap = req.snapshot or {}
     name = " ".join(p for p in (snap.get("given_names", ""), snap.get("family_name", "")) if p)
-    title = labelled(snap).get("title", "") if snap.get("kind") else ""
+    title = labelled(snap).get("name", "") if snap.get("kind") else ""
     return {"name": name, "title": title, "issued": snap.get("date_of_issue", "")}
 
 

@@ -118,3 +118,21 @@ def test_correction_api_for_the_awarding_organisation(world):
     assert api.get("/api/v1/correctieverzoeken").json()["results"] == []
     assert api.post(f"/api/v1/correctieverzoeken/{req.pk}/antwoord", {"status": "afgewezen", "answer": "x"},
                     format="json").status_code == 404  # fmt: skip
+
+
+def test_inzage_names_documents_as_people_know_them(client, world):
+    """verstrekking.naming as on the holder's pages: degree and programme, the institution and the
+    date, the legal category as a second line; the extended data is not the institution's (no
+    recipient basis, art. 17 lid 2), so no judicium."""
+    from diplomaregister.register.models import Programme
+
+    Programme.objects.filter(code="56604").update(name_nl="Informatica", name_en="Computer Science")
+    _login(client, _staff(world.university, "alice"))
+    nl = client.post("/instelling/inzage/", {"pgn": world.holder.pgn, "basis": "art53_1"},
+                     HTTP_ACCEPT_LANGUAGE="nl").content.decode()  # fmt: skip
+    assert "Master of Science Informatica — Universiteit Testdam, 30 augustus 2023" in nl
+    en = client.post("/instelling/inzage/", {"pgn": world.holder.pgn, "basis": "art53_1"},
+                     HTTP_ACCEPT_LANGUAGE="en").content.decode()  # fmt: skip
+    assert "Master of Science Computer Science — Universiteit Testdam, 30 August 2023" in en
+    entry = LogEntry.objects.filter(channel="institution_portal", outcome="disclosed").last()
+    assert "judicium" not in entry.fields and "degree_addition" not in entry.fields
