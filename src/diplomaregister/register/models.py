@@ -173,7 +173,7 @@ class EnrolmentVersion(VersionFields):
                 fields=["enrolment", "version"], name="enrolment_version_unique"
             )
         ]
-        indexes: list[models.Index] = []  # read through the enrolment (tests/test_indexes.py)
+        # no indexes beyond the constraints: read through the enrolment (register/tests/test_indexes.py)
 
 
 class Result(models.Model):
@@ -191,7 +191,7 @@ class Result(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "record_key"], name="result_org_record")
         ]
-        indexes: list[models.Index] = []  # results are read by (organisation, record key) only
+        # no indexes beyond the constraints: results are read by (organisation, record key) only
 
 
 class ResultVersion(VersionFields):
@@ -214,7 +214,7 @@ class ResultVersion(VersionFields):
         constraints = [
             models.UniqueConstraint(fields=["result", "version"], name="result_version_unique")
         ]
-        indexes: list[models.Index] = []  # read through the result (tests/test_indexes.py)
+        # no indexes beyond the constraints: read through the result (register/tests/test_indexes.py)
 
 
 def _document_kind_choices() -> list[tuple[str, str]]:
@@ -306,7 +306,7 @@ class DiplomaVersion(VersionFields):
         constraints = [
             models.UniqueConstraint(fields=["diploma", "version"], name="diploma_version_unique")
         ]
-        indexes: list[models.Index] = []  # feeds page by id; reads go through the diploma
+        # no indexes beyond the constraints: feeds page by id; reads go through the diploma
 
 
 class DiplomaGrade(models.Model):
@@ -326,8 +326,8 @@ class DiplomaGrade(models.Model):
     pass_result = models.CharField(max_length=16, blank=True)
     result_date = models.DateField(null=True, blank=True)
 
-    class Meta:
-        indexes: list[models.Index] = []  # read by version (tests/test_indexes.py)
+    # no index of its own beyond the version's foreign key: read by version
+    # (register/tests/test_indexes.py)
 
 
 class IdentityMismatch(models.Model):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 
 from diplomaregister.law.loaders import LegalBasis, legal_bases, organisation_kinds
@@ -78,17 +79,29 @@ class Probe:
 
 
 def probe(requester: Any, code: str, person_id: int | None, number: str) -> Probe:
-    """The same three queries for every look-up: enrolled at / awarded by the requester, and an
-    open application of the requester under this basis (person id -1 when unknown)."""
+    """The same queries for every look-up of one requester: enrolled at / awarded by the requester
+    (one query, person id -1 when unknown), and an open application of the requester under this
+    basis. A requester without an organisation (holder, public) has none of the three, whoever the
+    person is: nothing to ask."""
     own = scope_organisations(requester.organisation)
+    if not own:
+        return Probe(frozenset(), False, False, False)
     person_id = person_id if person_id is not None else -1
-    enrolled = Enrolment.objects.filter(person_id=person_id, organisation_id__in=own).exists()
-    awarded = Diploma.objects.filter(person_id=person_id, organisation_id__in=own).exists()
+    ids = sorted(own)
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT EXISTS (SELECT 1 FROM {Enrolment._meta.db_table} WHERE person_id = %s"  # noqa: S608
+        f" AND organisation_id IN ({marks})), EXISTS (SELECT 1 FROM {Diploma._meta.db_table}"
+        f" WHERE person_id = %s AND organisation_id IN ({marks}))"
+    )  # table names from the models, values bound
+    with connections[router.db_for_read(Enrolment) or "default"].cursor() as cursor:
+        cursor.execute(sql, [person_id, *ids, person_id, *ids])
+        enrolled, awarded = cursor.fetchone()
     applied = (
         Application.objects.filter(organisation_id__in=own, basis=code[:32], pgn=number[:9],
                                    closed_at__isnull=True).exists()
     )  # fmt: skip
-    return Probe(frozenset(own), enrolled, awarded, applied)
+    return Probe(frozenset(own), bool(enrolled), bool(awarded), applied)
 
 
 def check_person(scope: str, facts: Probe, diploma_ids: list[int] | None) -> None:
