@@ -420,6 +420,9 @@ def write_chunk(prepared: Prepared, organisation: Organisation, *, delivery_id: 
     with connection.cursor() as cursor:
         # JIT compilation costs more than these short statements over a few thousand rows save
         cursor.execute("SET LOCAL jit = off")
+        # every look-up is by a unique key: an index, even where a growing table's statistics
+        # are stale and call it empty (the staging table is scanned either way)
+        cursor.execute("SET LOCAL enable_seqscan = off")
         for statement in SETUP:
             cursor.execute(statement)
         _copy(cursor, prepared)
