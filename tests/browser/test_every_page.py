@@ -274,6 +274,8 @@ def _visits(w: dict[str, Any]) -> dict[str, list[Visit]]:
         ],
         "holder": [
             Visit("home", "/mijn/"), Visit("diploma", f"/mijn/diploma/{degree}/"),
+            Visit("diploma-correction-error", f"/mijn/diploma/{degree}/", _send({"#message": "Fout"}, "#correctie button[type=submit]")),
+            Visit("diploma-correction-sent", f"/mijn/diploma/{degree}/", _send({"#message": "De datum klopt niet."}, "#correctie button[type=submit]")),
             Visit("shares", "/mijn/delen/"),
             Visit("shares-errors", "/mijn/delen/", _send({"#id_pin": "12"}, "form:has(#id_pin) button[type=submit]")),
             Visit("shares-created", "/mijn/delen/", _make_link),

@@ -142,3 +142,42 @@ def test_staff_upload_and_correct_now_and_the_holder_is_told(live_server, world,
     notice_tasks.tick.enqueue()  # the worker's next tick, within 30 seconds
     bodies = [m.body for m in mail.outbox if m.to == ["anna@example.org"]]
     assert bodies and "Universiteit Testdam" in bodies[0] and "art. 53 lid 2" in bodies[0]
+
+
+def test_holder_correction_request_click_path(live_server, world, artefacts):  # noqa: F811
+    """The holder asks the school to correct a diploma: a too short text comes back with the error
+    and the text still typed, the request is confirmed and shown with its status, the diploma
+    gets a pending badge, and the same request sent again is refused."""
+    base = live_server.url
+    school = world["holder"].diplomas.exclude(pk=world["degree"].pk).get()
+    with chromium() as browser:
+        holder = _context(browser, base, world["sessions"]["holder"]).new_page()
+        holder.goto(f"{base}/mijn/diploma/{school.pk}/")
+        assert holder.locator("[data-testid=pending-badge]").count() == 0
+        holder.fill("#message", "Fout")
+        holder.click("#correctie button[type=submit]")
+        holder.wait_for_selector("#message-error")
+        assert "Beschrijf in 5 tot 2000 tekens" in holder.locator("#message-error").inner_text()
+        assert holder.locator("#message").input_value() == "Fout"  # the typed text is kept
+        _no_overflow(holder)
+        message = "Mijn cijfer voor Engels is een 8, geen 7."
+        holder.fill("#message", message)
+        holder.click("#correctie button[type=submit]")
+        holder.wait_for_selector("[data-testid=correction-sent]")
+        assert "Uw correctieverzoek is verstuurd." in holder.locator("main").inner_text()
+        mine = holder.locator("li.correction", has_text=message)
+        assert "Status: Open" in mine.inner_text()
+        assert (
+            "Correctieverzoek in behandeling"
+            in holder.locator("[data-testid=pending-badge]").inner_text()
+        )
+        _no_overflow(holder)
+        holder.screenshot(path=str(artefacts / "journey-correction-sent.png"), full_page=True)
+        holder.fill("#message", message)
+        holder.click("#correctie button[type=submit]")
+        holder.wait_for_selector("#message-error")
+        assert "U heeft dit verzoek al verstuurd" in holder.locator("#message-error").inner_text()
+        assert holder.locator("#message").input_value() == message
+        holder.goto(f"{base}/mijn/")
+        assert holder.locator("li.diploma .status--pending").count() == 2  # this one and the degree
+    assert CorrectionRequest.objects.filter(diploma=school).count() == 1

@@ -51,3 +51,18 @@ class NoticeForm(forms.Form):
         widget=forms.RadioSelect,
         initial="each",
     )
+
+
+class CorrectionForm(forms.Form):
+    """ "Is something wrong?": what the holder tells the awarding institution."""
+
+    message = forms.CharField(
+        label=_("Tell the institution that awarded this diploma what is wrong"),
+        min_length=5, max_length=2000, strip=True,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        error_messages={
+            "required": _("Describe what is wrong in 5 to 2000 characters."),
+            "min_length": _("Describe what is wrong in 5 to 2000 characters."),
+            "max_length": _("Describe what is wrong in 5 to 2000 characters."),
+        },
+    )  # fmt: skip

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -29,8 +30,11 @@ from diplomaregister.law.loaders import legal_bases, sectors
 from diplomaregister.portal_holder import diploma_page
 from diplomaregister.portal_holder import disclosure_log as log_page
 from diplomaregister.portal_holder.auth import HOLDER_PGN
+from diplomaregister.portal_holder.forms import CorrectionForm
 from diplomaregister.portal_institution.corrections import (
+    OPEN,
     CorrectionError,
+    DuplicateRequest,
     requests_of_holder,
     submit_request,
 )
@@ -140,21 +144,33 @@ def home(request: HttpRequest, pgn: str) -> HttpResponse:
     disclosure = _disclose(request, pgn, (*HOME_FIELDS, _programme_field()))
     if disclosure is None:
         return render(request, "portal_holder/unknown.html")
+    pending = set()
+    if disclosure.person is not None:  # documents with a correction request not answered yet
+        requests = requests_of_holder(disclosure.person).filter(status__in=OPEN)
+        pending = set(requests.values_list("diploma_id", flat=True))
     return render(
         request,
         "portal_holder/home.html",
-        {"subject": disclosure.subject, "groups": _grouped(disclosure.records)},
+        {"subject": disclosure.subject, "groups": _grouped(disclosure.records), "pending": pending},
     )
 
 
 @holder_view
 def diploma(request: HttpRequest, pgn: str, diploma_id: int) -> HttpResponse:
-    """One diploma: named as people know it, its extended data and grade list, its history."""
+    """One diploma: named as people know it, its extended data and grade list, its history, and
+    the holder's correction requests about it."""
+    return _diploma_page(
+        request, pgn, diploma_id, CorrectionForm(), sent=bool(request.GET.get("verstuurd"))
+    )
+
+
+def _diploma_page(request: HttpRequest, pgn: str, diploma_id: int, form: CorrectionForm, *,
+                  sent: bool = False, status: int = 200) -> HttpResponse:  # fmt: skip
     fields = (*DIPLOMA_FIELDS, *diploma_page.EXTENDED_FIELDS, _programme_field())
     disclosure = _disclose(request, pgn, fields, [diploma_id])
     if disclosure is None or not disclosure.records or disclosure.person is None:
         raise Http404
-    corrections = requests_of_holder(disclosure.person).filter(diploma_id=diploma_id)
+    corrections = list(requests_of_holder(disclosure.person).filter(diploma_id=diploma_id))
     record = disclosure.records[0]
     return render(
         request,
@@ -163,24 +179,36 @@ def diploma(request: HttpRequest, pgn: str, diploma_id: int) -> HttpResponse:
             "d": labelled(record),
             "page": diploma_page.context(record, get_language() or "nl"),
             "corrections": corrections,
-            "error": request.GET.get("fout"),
+            "pending": any(c.status in OPEN for c in corrections),
+            "form": form,
+            "sent": sent,
         },
+        status=status,
     )
 
 
 @require_POST
 @holder_view
 def request_correction(request: HttpRequest, pgn: str, diploma_id: int) -> HttpResponse:
-    """ "Dit klopt niet": the request goes to the awarding organisation's queue."""
+    """ "Dit klopt niet": the request goes to the awarding organisation's queue. On an error the
+    page comes back with what the holder typed; after sending, a confirmation (post/redirect/get)."""
     own = _disclose(request, pgn, ("diploma_id",), [diploma_id])
     if own is None or own.person is None or not own.records:
         raise Http404
-    document = Diploma.objects.get(pk=own.records[0]["diploma_id"])  # the key, not its data
-    try:
-        submit_request(person=own.person, diploma=document, message=request.POST.get("message", ""))
-    except CorrectionError:
-        return redirect(f"/mijn/diploma/{diploma_id}/?fout=1#correctie")
-    return redirect(f"/mijn/diploma/{diploma_id}/#correctie")
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        document = Diploma.objects.get(pk=own.records[0]["diploma_id"])  # the key, not its data
+        try:
+            submit_request(
+                person=own.person, diploma=document, message=form.cleaned_data["message"]
+            )
+        except DuplicateRequest:
+            form.add_error("message", _("You already sent this request; the institution is still handling it. Its status is shown above."))  # fmt: skip
+        except CorrectionError:
+            form.add_error("message", _("Describe what is wrong in 5 to 2000 characters."))
+        else:
+            return redirect(f"/mijn/diploma/{diploma_id}/?verstuurd=1#correctie")
+    return _diploma_page(request, pgn, diploma_id, form, status=400)
 
 
 @require_POST

@@ -15,8 +15,19 @@ from diplomaregister.verstrekking.engine import NotDisclosed, Requester, disclos
 ANSWERS = ("in_behandeling", "gecorrigeerd", "afgewezen")
 
 
+OPEN = ("open", "in_behandeling")  # not answered yet: the holder sees it as pending
+
+
 class CorrectionError(ValueError):
     pass
+
+
+class DuplicateRequest(CorrectionError):
+    """The same message about the same diploma is still open: sending it again adds nothing."""
+
+
+def _same(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def submit_request(*, person: Person, diploma: Diploma, message: str) -> CorrectionRequest:
@@ -25,6 +36,9 @@ def submit_request(*, person: Person, diploma: Diploma, message: str) -> Correct
     text = message.strip()
     if not 5 <= len(text) <= 2000:
         raise CorrectionError("Describe what is wrong in 5 to 2000 characters.")
+    still_open = CorrectionRequest.objects.filter(person=person, diploma=diploma, status__in=OPEN)
+    if any(_same(m) == _same(text) for m in still_open.values_list("message", flat=True)):
+        raise DuplicateRequest("This request was already sent and is still being handled.")
     return CorrectionRequest.objects.create(person=person, diploma=diploma, organisation_id=diploma.organisation_id,
                                             message=text, created_at=clock.now(),
                                             snapshot=_snapshot(person, diploma))  # fmt: skip
