@@ -1,0 +1,112 @@
+"""Benchmark (issue 12, "logging costs < 10 % of look-up throughput"): recipient look-ups per second
+with the disclosure log as it is against the same look-ups with the log append replaced by nothing,
+at 1, 4 and 16 concurrent clients, in one run.
+
+    python scripts/throwaway_pg.py -- .venv/bin/python bench/log_cost.py [--persons 20000] [--seconds 5]
+
+Each client is a process running Django's test client in-process (no HTTP server: the figure is
+the application's own work), ``POST /api/v1/verstrekkingen/diplomas`` under art. 56 by UWV for
+random holders. fsync and synchronous_commit are switched on. The "without log" variant replaces
+``log_disclosure`` in the engine by a stub: a measurement device only, never a configuration.
+Prints look-ups/s per variant and client count and the log's cost (1 - with/without).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import multiprocessing
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(tempfile.mkdtemp()) / 'b.sqlite3'}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diplomaregister.conf.settings")
+os.environ.update({"API_RATE_CLIENT": "100000000/minute", "API_RATE_ANON": "100000000/minute",
+                   "DIPLOMAREGISTER_LOG_LEVEL": "WARNING"})  # fmt: skip
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, connections  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from diplomaregister.logboek.models import LogEntry  # noqa: E402
+from diplomaregister.verstrekking import engine  # noqa: E402
+
+
+def _worker(token: str, numbers: list[str], with_log: bool, seconds: float, seed: int,
+            out: multiprocessing.Queue) -> None:  # fmt: skip
+    connections.close_all()
+    if not with_log:
+        engine.log_disclosure = lambda **kwargs: LogEntry()  # type: ignore[assignment]
+    client, rng = Client(HTTP_AUTHORIZATION=f"Bearer {token}"), random.Random(seed)
+    n, deadline = 0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        body = {"basis": "art56", "persoonsgebonden_nummer": rng.choice(numbers)}
+        response = client.post("/api/v1/verstrekkingen/diplomas", json.dumps(body),
+                               content_type="application/json")  # fmt: skip
+        assert response.status_code == 200, response.status_code
+        n += 1
+    connections.close_all()
+    out.put(n)
+
+
+def rate(token: str, numbers: list[str], with_log: bool, clients: int, seconds: float) -> float:
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    connections.close_all()
+    procs = [multiprocessing.Process(target=_worker, args=(token, numbers, with_log, seconds, i, queue))
+             for i in range(clients)]  # fmt: skip
+    for p in procs:
+        p.start()
+    total = sum(queue.get(timeout=seconds + 120) for _ in procs)
+    for p in procs:
+        p.join()
+    return total / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--persons", type=int, default=20_000)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--clients", default="1,4,16")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("bench/log_cost.py needs PostgreSQL (run it under scripts/throwaway_pg.py)")
+    call_command("migrate", verbosity=0)
+    call_command("generate_demo", persons=args.persons, no_channels=True, no_progress=True,
+                 stdout=io.StringIO())  # fmt: skip
+    from diplomaregister.organisations.auth import create_client
+    from diplomaregister.organisations.models import Organisation
+    from diplomaregister.register.models import DiplomaVersion, Person
+
+    _c, token = create_client(Organisation.objects.get(code="UWV"), "bench", ["recipient"])
+    numbers = list(Person.objects.filter(pk__in=DiplomaVersion.objects.values("person_id"))
+                   .values_list("pgn", flat=True)[:5000])  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("ALTER SYSTEM SET fsync = on")
+        cursor.execute("ALTER SYSTEM SET synchronous_commit = on")
+        cursor.execute("SELECT pg_reload_conf()")
+    print(
+        f"{args.persons:,} persons; fsync on; {os.cpu_count()} cores; {args.seconds:g} s per figure"
+    )
+    print(f"{'clients':>7} {'with log/s':>10} {'without/s':>10} {'log costs':>9}")
+    for clients in [int(c) for c in args.clients.split(",")]:
+        rate(token, numbers, True, clients, 1.0)  # warm up
+        with_log = rate(token, numbers, True, clients, args.seconds)
+        without = rate(token, numbers, False, clients, args.seconds)
+        print(f"{clients:>7} {with_log:>10,.0f} {without:>10,.0f} {1 - with_log / without:>9.1%}",
+              flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
