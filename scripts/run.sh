@@ -38,4 +38,8 @@ progress=()
 [[ -t 1 ]] || progress=(--no-progress)  # no progress bar in a log file
 "$APP" generate_demo --persons "$DEMO_PERSONS" --seed 1 --if-empty "${progress[@]}"
 "$APP" run_banner --url "$URL" --host "$HOST" --app "$APP"
-exec "$APP" runserver "$ADDRESS:$PORT"
+# notices of look-ups and correction requests (console mail in development), every 30 s
+"$APP" notices_worker -v 0 &
+WORKER=$!
+trap 'kill "$WORKER" 2>/dev/null' EXIT
+"$APP" runserver "$ADDRESS:$PORT"
