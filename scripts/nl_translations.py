@@ -9,7 +9,11 @@ site. The compiled .mo is committed, so neither CI nor `make run` needs gettext.
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from nl_translations_rules import RULES_NL  # noqa: E402  (the delivery rules' messages)
 
 OUT = (
     Path(__file__).resolve().parents[1]
@@ -434,6 +438,7 @@ NL.update(
     }
 )
 # end of issue 14 block
+NL.update(RULES_NL)
 # Leftovers of issues 13 and 14: named diplomas, the holder's correction requests.
 NL.update({
     "earned, not yet awarded": "behaald, nog niet uitgereikt",

@@ -20,6 +20,7 @@ from diplomaregister.levering.models import Delivery, DeliveryRecord
 from diplomaregister.organisations.models import Organisation
 from diplomaregister.portal_institution import tasks
 from diplomaregister.portal_institution.models import Upload
+from diplomaregister.portal_institution.rule_messages import worded
 
 FEEDBACK_PAGE = 50
 
@@ -94,9 +95,10 @@ def feedback(
     return batch, (batch[-1].index if more and batch else None)
 
 
-def _messages(items: list[Any]) -> str:
-    return " | ".join(f"{v.get('field', '')}: {v.get('message', '')} ({v.get('rule', '')})"
-                      for v in items if isinstance(v, dict))  # fmt: skip
+def _messages(items: list[Any], language: str) -> str:
+    """The record's rules in the file's language (rule_messages: Dutch by rule code)."""
+    return " | ".join(f"{v['field']}: {v['text']} ({v.get('rule', '')})"
+                      for v in worded(items, language))  # fmt: skip
 
 
 def feedback_csv(delivery: Delivery, language: str) -> str:
@@ -106,5 +108,6 @@ def feedback_csv(delivery: Delivery, language: str) -> str:
                     else ["record", "recordsleutel", "uitkomst", "fouten", "waarschuwingen"])  # fmt: skip
     for r in delivery.records.order_by("index").iterator(chunk_size=2000):
         writer.writerow([csvsafe.cell(str(v)) for v in (
-            r.index + 1, r.record_key, r.outcome, _messages(r.violations), _messages(r.warnings))])  # fmt: skip
+            r.index + 1, r.record_key, r.outcome, _messages(r.violations, language),
+            _messages(r.warnings, language))])  # fmt: skip
     return out.getvalue()
