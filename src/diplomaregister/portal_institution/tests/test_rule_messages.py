@@ -57,6 +57,32 @@ def test_every_entry_is_translated_and_keeps_its_values():
     assert in_words("new.rule", "A rule worded anew.", "nl") == ("A rule worded anew.", "en")
 
 
+# Messages the pipeline words with values (f-strings), as it words them.
+WORDED = [
+    ("length", "family_name has at most 200 characters."), ("choice", "Must be one of: M, V, X."),
+    ("choice", "kind must be one of a, b, c."), ("range", "A grade must be between 1 and 10."),
+    ("required", "Uitslag is required for sector VO (art. 7)."), ("type", "grades must be a JSON list."),
+    ("boolean", "bekostigd is true or false."), ("field.unknown", "A diploma record has no field x."),
+    ("kind.bekostigd", "Kind b is for non-funded programmes (art. 16 onder b)."),
+    ("kind.institution_bekostigd", "Kind a is awarded by a funded institution (art. 16 onder a)."),
+    ("kind.associate_degree_only", "Kind f is for associate degrees (art. 16 onder f)."),
+    ("degree.kind", "Graad master does not fit document kind a (art. 16; a propedeuse carries no graad)."),
+    ("degree_addition.sector", "of Science is not awarded in sector HBO."),
+    ("kind.sector", "Kind l belongs to sector(s) VO."),
+    ("kind.start_date", "Kind r is registered only for documents issued on or after 2021-01-01 (art. 16 onder r)."),
+    ("identity.mismatch", "The identity delivered differs from the register's source (family_name); the register keeps its own. Check the number or ask the person to correct the source."),
+    ("pgn.checksum", "The BSN check digit is wrong."), ("average.mismatch", "The EC-weighted average of the graded units is 7.25."),
+    ("scenario.not_stored", "Scenario 4 (No change) does not store judicium; the delivered value was not stored."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rule", "message"), WORDED)
+def test_messages_with_values_are_dutch(rule, message):
+    text, language = in_words(rule, message, "nl")
+    assert language == "nl" and text != message, (rule, message)
+    assert "%(" not in text
+
+
 @pytest.mark.django_db
 def test_upload_feedback_and_csv_in_dutch_and_english(staff, world):  # noqa: F811
     bad = _record(2, pgn="123", date_of_issue="morgen", judicium="summa")
