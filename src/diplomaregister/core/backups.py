@@ -23,6 +23,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -202,11 +203,42 @@ def restore_postgres(
             "to replace what is in it"
         )
     pg_restore = pg_binary("pg_restore", server_major(db), bindir)
+    if clean:
+        _replace_postgres(db, source, pg_restore, bindir)
+        return
     command = [str(pg_restore), "--no-owner", "--no-privileges", "--single-transaction",
                "--exit-on-error", f"--dbname={db['NAME']}"]  # fmt: skip
-    if clean:
-        command += ["--clean", "--if-exists"]
     _run([*command, str(source)], _pg_env(db))
+
+
+def _replace_postgres(
+    db: dict[str, Any], source: Path, pg_restore: Path, bindir: str | None
+) -> None:
+    """Replace everything in the database by the backup, all or nothing. (``pg_restore --clean``
+    cannot drop the constraints of a partitioned table's partitions - the disclosure log is one -
+    so the schema is dropped and rebuilt in the same transaction as the restore.) The backup is
+    turned into SQL first, completely, so that a failure there touches nothing."""
+    psql = pg_binary("psql", server_major(db), bindir)
+    env = _pg_env(db)
+    with tempfile.TemporaryFile() as script:
+        script.write(b"DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n")
+        script.flush()
+        done = subprocess.run([str(pg_restore), "--no-owner", "--no-privileges", "--file=-", str(source)],
+                              env=env, stdout=script, stderr=subprocess.PIPE, check=False)  # fmt: skip
+        if done.returncode != 0:
+            raise BackupError(
+                f"pg_restore failed ({done.returncode}):\n{done.stderr.decode(errors='replace').strip()}"
+            )
+        script.seek(0)
+        applied = subprocess.run(
+            [str(psql), "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1",
+             f"--dbname={db['NAME']}"],
+            env=env, stdin=script, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False,
+        )  # fmt: skip
+    if applied.returncode != 0:
+        raise BackupError(
+            f"psql failed ({applied.returncode}):\n{applied.stderr.decode(errors='replace').strip()}"
+        )
 
 
 # --- SQLite ------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from diplomaregister.core import clock
 from diplomaregister.core.keys import keyed_hash
 from diplomaregister.core.logging import current_trace_id
 from diplomaregister.law.loaders import legal_bases
-from diplomaregister.logboek import chain
+from diplomaregister.logboek import chain, partitions
 from diplomaregister.logboek.models import CHAINS, ChainHead, LogAnchor, LogEntry, SubjectManifest
 
 logger = logging.getLogger(__name__)
@@ -198,6 +198,7 @@ def maybe_anchor() -> None:
 def anchor() -> LogAnchor | None:
     """Record every chain's head in the anchor chain. Heads are read as committed (no lock is
     taken on them); one anchorer at a time (None when another holds the anchor lock)."""
+    partitions.ensure_partitions()  # next month's partition ready long before it is needed
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

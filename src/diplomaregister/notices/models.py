@@ -55,7 +55,10 @@ class Notice(models.Model):
     preference = models.ForeignKey(
         NoticePreference, on_delete=models.CASCADE, related_name="notices"
     )
-    entry = models.ForeignKey(LogEntry, on_delete=models.PROTECT, related_name="+")
+    # no database constraint: the log is partitioned by month (a key must include occurred_at)
+    entry = models.ForeignKey(
+        LogEntry, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 
