@@ -149,6 +149,9 @@ def test_concurrent_appenders_take_different_chains():
 
     from django.db import connections, transaction
 
+    from diplomaregister.logboek.services import _create_heads
+
+    _create_heads()  # as the migration does (a flushed test database has none)
     holding, release = threading.Event(), threading.Event()
     chains: dict[str, int] = {}
 
