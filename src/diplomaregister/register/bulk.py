@@ -75,7 +75,9 @@ def record_diplomas(
             delivered_pgn=numbers[i], latest=latest.get(diploma.pk) if diploma else None,
             recorded_at=recorded_at, source=source,
         )  # fmt: skip
-        results[i] = Result(choices[i].action, choices[i].violations, identities[numbers[i]])
+        results[i] = Result(
+            choices[i].action, choices[i].violations, identities[numbers[i]] + choices[i].warnings
+        )
     persons = {p.pgn: p for p in Person.objects.filter(pgn__in=set(numbers.values()))}
     programmes = _programmes(items, [i for i in valid if choices[i].version], organisation)
     new_diplomas: list[Diploma] = []

@@ -188,3 +188,19 @@ def test_no_recipient_basis_gets_the_extended_data():
     for code, basis in legal_bases().items():
         if code not in ("holder", "holder_share", "extract_verification"):
             assert not set(basis.fields) & (ALL_OUTPUTS | {"history", "known_since"}), code
+
+
+def test_a_batch_warns_of_fields_outside_the_scenario_as_a_single_record_does(uu, settings):
+    """The batch path (set-wise where it can) gives the same per-record warning: scenario 4 stores
+    none of the extended fields and says so for each."""
+    from diplomaregister.levering import pipeline
+    from diplomaregister.levering.models import DeliveryRecord
+
+    settings.DIPLOMA_SCENARIO = "4"
+    single = deliver(uu, record(record_key="UU-2023-0002", pgn=synthetic_bsn(7002)))
+    delivery = pipeline.run(pipeline.start(uu, channel="file"), [record()])
+    (row,) = DeliveryRecord.objects.filter(delivery=delivery)
+    assert row.outcome == "created"
+    batch_warned = {w["field"] for w in row.warnings if w["rule"] == "scenario.not_stored"}
+    single_warned = {v.field for v in single.warnings if v.rule == "scenario.not_stored"}
+    assert batch_warned and batch_warned == single_warned
