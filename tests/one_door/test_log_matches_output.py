@@ -32,6 +32,10 @@ def _last(**filters):
 def _shown(value, field):
     if field == "kind":
         return document_kinds()[value].name_nl
+    if field == "vo_profile":  # in words, as the pages show it
+        from diplomaregister.verstrekking.naming import profile
+
+        return profile({"vo_profile": value}, "nl")
     if isinstance(value, dt.date):
         return formats.date_format(value, "j F Y")
     return str(value)

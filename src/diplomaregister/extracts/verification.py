@@ -213,7 +213,7 @@ def _details(record: dict[str, Any], language: str) -> tuple[tuple[str, str], ..
         pathway = naming.value_words("mbo_leerweg", record.get("mbo_leerweg") or "", language)
         lines.append(("level", ", ".join(v for v in (str(record["mbo_level"]), pathway) if v)))
     if record.get("vo_profile"):
-        lines.append(("profile", str(record["vo_profile"])))
+        lines.append(("profile", naming.profile(record, language)))
     if record.get("vo_leerweg"):
         lines.append(("track", naming.value_words("vo_leerweg", record["vo_leerweg"], language)))
     extended = [(k, v) for k, v in naming.extended_lines(record, language) if v != degree]

@@ -118,6 +118,7 @@ def labelled(record: dict[str, Any]) -> dict[str, Any]:
         "degree_words": naming.degree(record, language),
         "institutions": naming.institutions(record, language),
         "earned": record.get("status") == "earned",
+        "profile_words": naming.profile(record, language),
         "exam_words": naming.value_words("ho_exam_type", record.get("ho_exam_type"), language),
         "mbo_leerweg_words": naming.value_words("mbo_leerweg", record.get("mbo_leerweg"), language),
         "vo_leerweg_words": naming.value_words("vo_leerweg", record.get("vo_leerweg"), language),

@@ -68,6 +68,18 @@ def degree(record: Mapping[str, Any], language: str) -> str:
     return (record.get("ho_degree") or "").strip()
 
 
+def profile(record: Mapping[str, Any], language: str) -> str:
+    """The VO profile in words ('Natuur en Gezondheid'; 'NT/NG' as both); a profile the code
+    list does not know is shown as delivered."""
+    value = str(record.get("vo_profile") or "").strip()
+    parts = [p.strip() for p in value.replace("+", "/").split("/") if p.strip()]
+    named = [words("vo_profiel", p.upper(), language) for p in parts]
+    if not parts or not all(named):
+        return value
+    joiner = " and " if lang(language) == "en" else " en "
+    return ", ".join(named[:-1]) + joiner + named[-1] if len(named) > 1 else named[0]
+
+
 def kind_name(record: Mapping[str, Any], language: str) -> str:
     kind = document_kinds().get(record.get("kind", ""))
     return kind.name(lang(language)) if kind else ""

@@ -81,3 +81,15 @@ def test_share_choices_name_the_diplomas(graduate):
     client, _ = graduate
     page = client.get("/mijn/delen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Master of Science Computer Science, cum laude — Universiteit Utrecht (2023)" in page
+
+
+def test_the_vo_profile_in_words(logged_in, holder):
+    school = Diploma.objects.get(person=holder, organisation__kind="vo_school")
+    nl = logged_in.get(f"/mijn/diploma/{school.pk}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "<dd>Natuur en Gezondheid</dd>" in nl and "<dd>NG</dd>" not in nl
+    en = logged_in.get(f"/mijn/diploma/{school.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<dd>Science and Health</dd>" in en
+    from diplomaregister.verstrekking.naming import profile
+
+    assert profile({"vo_profile": "NT/NG"}, "en") == "Science and Technology and Science and Health"
+    assert profile({"vo_profile": "XY"}, "nl") == "XY"  # unknown: as delivered
