@@ -173,11 +173,23 @@ def total_credits(record: Mapping[str, Any], language: str) -> str:
     return naming.credits(sum(r["credits_ec"] for r in results), language) if results else ""
 
 
+def _detail(record: Mapping[str, Any], key: str, language: str) -> str:
+    """A detail as printed: coded values (leerweg, exam type, profile) in words, never the code."""
+    value = record.get(key)
+    if not value:
+        return ""
+    if key == "vo_profile":
+        return naming.profile(record, language)
+    if key in ("vo_leerweg", "mbo_leerweg", "ho_exam_type"):
+        return naming.value_words(key, value, language)
+    return str(value)
+
+
 def diploma_line(record: Mapping[str, Any], language: str) -> DiplomaLine:
     """One document as the extract prints it, from an engine record."""
     kind = document_kinds().get(record["kind"])
     sector_names = sectors().get(record["sector"], {})
-    values = ((key, str(record.get(key) or "")) for key in DETAILS)
+    values = ((key, _detail(record, key, language)) for key in DETAILS)
     details = tuple((key, value) for key, value in values if value)
     return DiplomaLine(
         diploma_id=record["diploma_id"],

@@ -42,3 +42,5 @@ def test_no_raw_codes_for_vocational_diplomas(client, clock, db):
     assert "beroepsopleidende leerweg (bol)" in nl and "4 bol" not in nl
     en = client.get(f"/mijn/diploma/{diploma.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Vocational diploma level 4 Carer" in en and "school-based pathway (BOL)" in en
+    pdf = client.post("/mijn/uittreksel/", {"diploma": diploma.pk, "lang": "en"}).content
+    assert b"school-based pathway" in pdf and b"(bol)" not in pdf  # the extract too: words
