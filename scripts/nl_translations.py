@@ -440,16 +440,18 @@ NL.update(
 # end of issue 14 block
 NL.update(RULES_NL)
 # Leftovers of issues 13 and 14: named diplomas, the holder's correction requests.
-NL.update({
-    "earned, not yet awarded": "behaald, nog niet uitgereikt",
-    "Correction request pending": "Correctieverzoek in behandeling",
-    "Your correction request was sent.": "Uw correctieverzoek is verstuurd.",
-    "%(organisation)s will look at it and answer here; you can follow its status below.": "%(organisation)s bekijkt het en antwoordt hier; hieronder volgt u de status.",
-    "Your correction requests": "Uw correctieverzoeken",
-    "Sent on": "Verstuurd op",
-    "Answer from the institution": "Antwoord van de instelling",
-    "You already sent this request; the institution is still handling it. Its status is shown above.": "U heeft dit verzoek al verstuurd; de instelling behandelt het nog. De status staat hierboven.",
-})
+NL.update(
+    {
+        "earned, not yet awarded": "behaald, nog niet uitgereikt",
+        "Correction request pending": "Correctieverzoek in behandeling",
+        "Your correction request was sent.": "Uw correctieverzoek is verstuurd.",
+        "%(organisation)s will look at it and answer here; you can follow its status below.": "%(organisation)s bekijkt het en antwoordt hier; hieronder volgt u de status.",
+        "Your correction requests": "Uw correctieverzoeken",
+        "Sent on": "Verstuurd op",
+        "Answer from the institution": "Antwoord van de instelling",
+        "You already sent this request; the institution is still handling it. Its status is shown above.": "U heeft dit verzoek al verstuurd; de instelling behandelt het nog. De status staat hierboven.",
+    }
+)
 
 
 def quote(text: str) -> str:
