@@ -54,7 +54,7 @@ format: venv ## apply ruff fixes and formatting
 
 openapi: venv ## regenerate and validate docs/openapi.yaml
 	@mkdir -p docs
-	$(APP) spectacular --file docs/openapi.yaml --validate
+	$(APP) spectacular --file docs/openapi.yaml --validate --lang en
 
 clean: ## remove caches and build output (keeps .venv and var/)
 	rm -rf build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
