@@ -3,21 +3,35 @@ sector (law/legal_terms.yaml: VO 2 weeks, HO 2 months, others assumed) after its
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
 from diplomaregister.law.loaders import legal_terms, on_time_target
 from diplomaregister.register.models import DiplomaVersion
 
+DEFAULT_TERM_DAYS = 14  # a sector without its own term in law/legal_terms.yaml: the VO term
+
+
+def term_days(sector: str, terms: dict[str, Any] | None = None) -> int:
+    terms = legal_terms() if terms is None else terms
+    return terms[sector].days if sector in terms else DEFAULT_TERM_DAYS
+
+
+def days_late(issued: dt.date, recorded: dt.datetime) -> int:
+    """Days between the date of issue and the register's first receipt (local calendar days)."""
+    return (timezone.localdate(recorded) - issued).days
+
 
 @dataclass
-class TermReport:
-    organisation: str
+class OnTimeShare:
+    """How many of ``total`` first receipts came within their sector's term."""
+
     total: int = 0
     on_time: int = 0
-    late: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def share(self) -> float:
@@ -26,6 +40,12 @@ class TermReport:
     @property
     def meets_target(self) -> bool:
         return self.share >= on_time_target()
+
+
+@dataclass
+class TermReport(OnTimeShare):
+    organisation: str = ""
+    late: list[dict[str, object]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {"organisation": self.organisation, "total": self.total, "on_time": self.on_time,
@@ -41,7 +61,7 @@ def term_report(organisation: str | None = None, year: int | None = None) -> lis
         rows = rows.filter(diploma__organisation__code=organisation)
     if year:
         rows = rows.filter(date_of_issue__year=year)
-    reports: dict[str, TermReport] = defaultdict(lambda: TermReport(""))
+    reports: dict[str, TermReport] = defaultdict(TermReport)
     values = rows.order_by("diploma__organisation__code", "date_of_issue").values_list(
         "diploma__organisation__code",
         "diploma__record_key",
@@ -53,8 +73,7 @@ def term_report(organisation: str | None = None, year: int | None = None) -> lis
         report = reports[code]
         report.organisation = code
         report.total += 1
-        days = (timezone.localdate(recorded) - issued).days
-        term = terms[sector].days if sector in terms else 14
+        days, term = days_late(issued, recorded), term_days(sector, terms)
         if days <= term:
             report.on_time += 1
         else:

@@ -16,8 +16,9 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from diplomaregister.core import clock
-from diplomaregister.law.loaders import legal_terms, on_time_target
+from diplomaregister.law.loaders import legal_terms
 from diplomaregister.levering.models import Delivery, DeliveryRecord
+from diplomaregister.levering.terms import OnTimeShare, days_late, term_days
 from diplomaregister.organisations.models import Organisation
 from diplomaregister.portal_institution.models import CorrectionRequest
 from diplomaregister.register.models import DiplomaVersion
@@ -33,20 +34,12 @@ class Week:
     records: int
 
 
-@dataclass(frozen=True)
-class Timeliness:
-    sector: str
-    year: int
-    total: int
-    on_time: int
+@dataclass
+class Timeliness(OnTimeShare):
+    """First receipts of one sector and year against their legal term (levering.terms)."""
 
-    @property
-    def share(self) -> float:
-        return self.on_time / self.total if self.total else 1.0
-
-    @property
-    def meets_target(self) -> bool:
-        return self.share >= on_time_target()
+    sector: str = ""
+    year: int = 0
 
 
 def weeks(org: Organisation, count: int = WEEKS) -> list[Week]:
@@ -91,12 +84,11 @@ def timeliness(org: Organisation, years: int = 3) -> list[Timeliness]:
     for sector, issued, recorded in rows.iterator(chunk_size=5000):
         cell = totals[(sector, issued.year)]
         cell[0] += 1
-        term = terms[sector].days if sector in terms else 14
-        if (timezone.localdate(recorded) - issued).days <= term:
+        if days_late(issued, recorded) <= term_days(sector, terms):
             cell[1] += 1
     order = list(terms)
     return [
-        Timeliness(sector, year, total, on_time)
+        Timeliness(total=total, on_time=on_time, sector=sector, year=year)
         for (sector, year), (total, on_time) in sorted(
             totals.items(),
             key=lambda kv: (order.index(kv[0][0]) if kv[0][0] in order else 99, -kv[0][1]),
