@@ -4,7 +4,8 @@ at 1, 4 and 16 concurrent clients, in one run.
 
     python scripts/throwaway_pg.py -- .venv/bin/python bench/log_cost.py [--persons 20000] [--seconds 5]
 
-Each client is a process running Django's test client in-process (no HTTP server: the figure is
+Each client is a process running Django's test client in-process (warmed up by 20 look-ups, then
+all clients start together) (no HTTP server: the figure is
 the application's own work), ``POST /api/v1/verstrekkingen/diplomas`` under art. 56 by UWV for
 random holders. fsync and synchronous_commit are switched on. The "without log" variant replaces
 ``log_disclosure`` in the engine by a stub: a measurement device only, never a configuration.
@@ -23,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -44,26 +46,38 @@ from diplomaregister.verstrekking import engine  # noqa: E402
 
 
 def _worker(token: str, numbers: list[str], with_log: bool, seconds: float, seed: int,
-            out: multiprocessing.Queue) -> None:  # fmt: skip
+            start: Any, out: multiprocessing.Queue) -> None:  # fmt: skip
     connections.close_all()
     if not with_log:
         engine.log_disclosure = lambda **kwargs: LogEntry()  # type: ignore[assignment]
     client, rng = Client(HTTP_AUTHORIZATION=f"Bearer {token}"), random.Random(seed)
-    n, deadline = 0, time.perf_counter() + seconds
-    while time.perf_counter() < deadline:
+
+    def look_up() -> None:
         body = {"basis": "art56", "persoonsgebonden_nummer": rng.choice(numbers)}
         response = client.post("/api/v1/verstrekkingen/diplomas", json.dumps(body),
                                content_type="application/json")  # fmt: skip
         assert response.status_code == 200, response.status_code
+
+    for _ in range(WARM_UP):  # each process's first requests load templates, law tables, ...
+        look_up()
+    start.wait()  # every client measured over the same window
+    n, deadline = 0, time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        look_up()
         n += 1
     connections.close_all()
     out.put(n)
 
 
+WARM_UP = 20
+
+
 def rate(token: str, numbers: list[str], with_log: bool, clients: int, seconds: float) -> float:
     queue: multiprocessing.Queue = multiprocessing.Queue()
+    start = multiprocessing.Barrier(clients)
     connections.close_all()
-    procs = [multiprocessing.Process(target=_worker, args=(token, numbers, with_log, seconds, i, queue))
+    procs = [multiprocessing.Process(target=_worker,
+                                     args=(token, numbers, with_log, seconds, i, start, queue))
              for i in range(clients)]  # fmt: skip
     for p in procs:
         p.start()
@@ -101,7 +115,6 @@ def main() -> None:
     )
     print(f"{'clients':>7} {'with log/s':>10} {'without/s':>10} {'log costs':>9}")
     for clients in [int(c) for c in args.clients.split(",")]:
-        rate(token, numbers, True, clients, 1.0)  # warm up
         with_log = rate(token, numbers, True, clients, args.seconds)
         without = rate(token, numbers, False, clients, args.seconds)
         print(f"{clients:>7} {with_log:>10,.0f} {without:>10,.0f} {1 - with_log / without:>9.1%}",
