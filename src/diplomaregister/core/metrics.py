@@ -203,17 +203,11 @@ def chain_status() -> dict[str, Any]:
             .order_by("seq")
             .only(*chain.HASHED, "prev_hash", "row_hash")[:budget]
         )
-        for row in rows:
-            budget -= 1
-            values = {k: getattr(row, k) for k in chain.HASHED}
-            if (
-                row.seq != seq + 1
-                or row.prev_hash != prev
-                or chain.row_hash(prev, values) != row.row_hash
-            ):
-                state = {**state, "broken": row.seq}
-                break
-            seq, prev = row.seq, row.row_hash
+        walked = chain.walk(rows, number, seq, prev)
+        budget -= walked.seq - seq + (walked.broken is not None)
+        if walked.broken is not None:
+            state = {**state, "broken": walked.broken.seq}
+        seq, prev = walked.seq, walked.row_hash
         chains[str(number)] = (seq, prev)
     state = {**state, "chains": chains, "at": time.time()}
     cache.set(CHAIN_KEY, state, None)

@@ -66,26 +66,38 @@ class Break:
         return f"{where}: {self.problem}"
 
 
-def verify(rows: Iterable[Any], chain: int = 1) -> Break | None:
-    """The first row of one chain (rows in seq order) where it breaks (edited, removed or reordered
-    rows), or None."""
-    expected_seq, prev = 1, GENESIS
+@dataclass(frozen=True)
+class Walk:
+    """Where a walk along one chain ended: the last row that verified, and the break if any."""
+
+    seq: int
+    row_hash: str
+    broken: Break | None
+
+
+def walk(rows: Iterable[Any], chain: int = 1, seq: int = 0, prev: str = GENESIS) -> Walk:
+    """Verify the rows of one chain (in seq order) that follow row ``seq`` with hash ``prev``
+    (the chain's start by default): edited, removed or reordered rows break it."""
     for row in rows:
         values = {k: getattr(row, k) for k in HASHED}
+        problem = ""
         if row.chain != chain:
-            return Break(chain, row.seq, f"row belongs to chain {row.chain}")
-        if row.seq != expected_seq:
-            return Break(
-                chain, row.seq, f"expected row {expected_seq}: a row is missing or out of order"
-            )
-        if row.prev_hash != prev:
-            return Break(
-                chain, row.seq, "link to the previous row does not match: rows removed or reordered"
-            )
-        if row_hash(prev, values) != row.row_hash:
-            return Break(chain, row.seq, "content does not match its hash: the row was edited")
-        expected_seq, prev = expected_seq + 1, row.row_hash
-    return None
+            problem = f"row belongs to chain {row.chain}"
+        elif row.seq != seq + 1:
+            problem = f"expected row {seq + 1}: a row is missing or out of order"
+        elif row.prev_hash != prev:
+            problem = "link to the previous row does not match: rows removed or reordered"
+        elif row_hash(prev, values) != row.row_hash:
+            problem = "content does not match its hash: the row was edited"
+        if problem:
+            return Walk(seq, prev, Break(chain, row.seq, problem))
+        seq, prev = row.seq, row.row_hash
+    return Walk(seq, prev, None)
+
+
+def verify(rows: Iterable[Any], chain: int = 1) -> Break | None:
+    """The first row of one chain (rows in seq order) where it breaks, or None."""
+    return walk(rows, chain).broken
 
 
 def verify_anchors(anchors: Iterable[Any], row_hash_at: Any) -> Break | None:

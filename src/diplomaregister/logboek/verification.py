@@ -35,18 +35,16 @@ def verify_everything(progress: Callable[[int], Any] = lambda n: None) -> Outcom
                 progress(1)
                 yield item
 
-        broken = chain.verify(counted(), number)
-        if broken is not None:
-            return Outcome(rows, len(numbers), 0, broken)
-        last = LogEntry.objects.filter(chain=number).order_by("-seq").first()
+        walked = chain.walk(counted(), number)
+        if walked.broken is not None:
+            return Outcome(rows, len(numbers), 0, walked.broken)
         head = heads.get(number)
-        end = (last.seq, last.row_hash) if last else (0, chain.GENESIS)
-        if head is None or (head.seq, head.row_hash) != end:
+        if head is None or (head.seq, head.row_hash) != (walked.seq, walked.row_hash):
             told = head.seq if head else "none"
-            return Outcome(rows, len(numbers), 0, chain.Break(number, end[0],
-                f"the chain head says row {told}, the chain ends at row {end[0]} "
+            return Outcome(rows, len(numbers), 0, chain.Break(number, walked.seq,
+                f"the chain head says row {told}, the chain ends at row {walked.seq} "
                 "(rows removed at the end)"))  # fmt: skip
-        rows += end[0]
+        rows += walked.seq
     anchors = LogAnchor.objects.order_by("seq")
     broken = chain.verify_anchors(anchors.iterator(chunk_size=1000), _stored_hash)
     return Outcome(rows, len(numbers), anchors.count(), broken)
