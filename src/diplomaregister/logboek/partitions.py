@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 from django.db import DatabaseError, connection, transaction
 
@@ -33,17 +34,16 @@ def _months(start: dt.date, count: int) -> list[dt.date]:
     return months
 
 
-def partitioned(using_connection: object = None) -> bool:
-    conn = using_connection or connection
-    if conn.vendor != "postgresql":  # type: ignore[attr-defined]
+def partitioned() -> bool:
+    if connection.vendor != "postgresql":
         return False
-    with conn.cursor() as cursor:  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
         cursor.execute("SELECT relkind FROM pg_class WHERE relname = %s", [TABLE])
         row = cursor.fetchone()
     return bool(row and row[0] == "p")
 
 
-def create_month(cursor: object, month: dt.date) -> None:
+def create_month(cursor: Any, month: dt.date) -> None:
     """The partition of one month, if missing. (A month whose rows already went to the default
     partition keeps them there: PostgreSQL refuses the new partition, and the log is logged.)"""
     start = dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC)
@@ -52,7 +52,7 @@ def create_month(cursor: object, month: dt.date) -> None:
     name = name_of(month)
     try:
         with transaction.atomic():
-            cursor.execute(  # type: ignore[attr-defined]
+            cursor.execute(
                 f'CREATE TABLE IF NOT EXISTS "{name}" PARTITION OF {TABLE} '
                 "FOR VALUES FROM (%s) TO (%s)",
                 [start, end],
