@@ -92,87 +92,60 @@ def observe_request(method: str, status: int, route: str, seconds: float) -> Non
 # --- from the database -------------------------------------------------------------------------
 
 
-def disclosure_counts() -> dict[tuple[str, str], int]:
-    """Log rows by (basis, outcome): the totals up to the watermark plus the rows after it. Rows of
-    the parallel chains commit out of id order, so the watermark only passes rows older than
-    ``LOG_SETTLE`` (every transaction writing one has ended by then); younger ones are counted
-    afresh at every scrape."""
-    from diplomaregister.logboek.models import LogEntry
+def _watermarked(
+    model: Any, key: str, group: list[str], young: Q, *, recent_while_catching_up: bool
+) -> dict[Any, int]:
+    """Rows of ``model`` counted by ``group``: the running totals up to a watermark (kept in the
+    shared cache, at most COUNT_STEP rows added per scrape) plus the rows after it. The watermark
+    stops before the first ``young`` row (one that may still change, or still have an uncommitted
+    neighbour with a lower id); rows after it are counted afresh at every scrape, or, while the
+    totals still catch up in steps, only when ``recent_while_catching_up``."""
 
-    state: dict[str, Any] = cache.get(DISCLOSURES_KEY) or {"upto": 0, "counts": {}}
-    last = LogEntry.objects.aggregate(m=Max("id"))["m"] or 0
+    def tally(rows: Any, into: dict[Any, int]) -> dict[Any, int]:
+        for *keys, n in rows.values_list(*group).annotate(n=Count("id")).order_by():
+            name = tuple(keys) if len(keys) > 1 else keys[0]
+            into[name] = into.get(name, 0) + n
+        return into
+
+    state: dict[str, Any] = cache.get(key) or {"upto": 0, "counts": {}}
+    last = model.objects.aggregate(m=Max("id"))["m"] or 0
     if last < state["upto"]:  # another (restored) database: start again
         state = {"upto": 0, "counts": {}}
-    settled = timezone.now() - LOG_SETTLE
-    batch = list(
-        LogEntry.objects.filter(id__gt=state["upto"]).order_by("id").values_list("id", "occurred_at")[:COUNT_STEP]
-    )  # fmt: skip
-    upto, caught_up = state["upto"], len(batch) < COUNT_STEP
-    for pk, at in batch:
-        if at >= settled:
-            caught_up = True
-            break
-        upto = pk
+    after = model.objects.filter(id__gt=state["upto"])
+    first_young = after.filter(young).aggregate(m=Min("id"))["m"]
+    bound = last if first_young is None else first_young - 1
+    step = after.order_by("id").values_list("id", flat=True)[COUNT_STEP - 1 : COUNT_STEP].first()
+    upto = min(bound, last if step is None else step)  # COUNT_STEP rows, whatever the id gaps
     if upto > state["upto"]:
-        counts = dict(state["counts"])
-        rows = (
-            LogEntry.objects.filter(id__gt=state["upto"], id__lte=upto)
-            .values_list("basis", "outcome")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        for basis, outcome, n in rows:
-            counts[(basis, outcome)] = counts.get((basis, outcome), 0) + n
+        counts = tally(after.filter(id__lte=upto), dict(state["counts"]))
         state = {"upto": upto, "counts": counts}
-        cache.set(DISCLOSURES_KEY, state, None)
+        cache.set(key, state, None)
     totals = dict(state["counts"])
-    if not caught_up:  # still catching up in steps: the young rows wait their turn
+    if bound > upto and not recent_while_catching_up:
         return totals
-    recent = (
-        LogEntry.objects.filter(id__gt=state["upto"])
-        .values_list("basis", "outcome")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for basis, outcome, n in recent:
-        totals[(basis, outcome)] = totals.get((basis, outcome), 0) + n
-    return totals
+    return tally(model.objects.filter(id__gt=state["upto"]), totals)
+
+
+def disclosure_counts() -> dict[tuple[str, str], int]:
+    """Log rows by (basis, outcome). Rows of the parallel chains commit out of id order, so the
+    watermark only passes rows older than ``LOG_SETTLE`` (every transaction writing one has ended
+    by then)."""
+    from diplomaregister.logboek.models import LogEntry
+
+    young = Q(occurred_at__gte=timezone.now() - LOG_SETTLE)
+    return _watermarked(LogEntry, DISCLOSURES_KEY, ["basis", "outcome"], young,
+                        recent_while_catching_up=False)  # fmt: skip
 
 
 def delivery_counts() -> dict[str, int]:
     """Deliveries by status: settled ones from the running totals, recent ones counted now."""
     from diplomaregister.levering.models import Delivery
 
-    state: dict[str, Any] = cache.get(DELIVERIES_KEY) or {"upto": 0, "counts": {}}
-    last = Delivery.objects.aggregate(m=Max("id"))["m"] or 0
-    if last < state["upto"]:
-        state = {"upto": 0, "counts": {}}
     now = timezone.now()
-    unsettled = Q(received_at__gte=now - SETTLE_AFTER) | Q(
+    young = Q(received_at__gte=now - SETTLE_AFTER) | Q(
         status="processing", received_at__gte=now - STUCK_AFTER
     )
-    after = Delivery.objects.filter(id__gt=state["upto"])
-    first_open = after.filter(unsettled).aggregate(m=Min("id"))["m"]
-    upto = min(last if first_open is None else first_open - 1, state["upto"] + COUNT_STEP)
-    if upto > state["upto"]:
-        counts = dict(state["counts"])
-        settled = (
-            after.filter(id__lte=upto).values_list("status").annotate(n=Count("id")).order_by()
-        )
-        for status, n in settled:
-            counts[status] = counts.get(status, 0) + n
-        state = {"upto": upto, "counts": counts}
-        cache.set(DELIVERIES_KEY, state, None)
-    totals = dict(state["counts"])
-    recent = (
-        Delivery.objects.filter(id__gt=state["upto"])
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for status, n in recent:
-        totals[status] = totals.get(status, 0) + n
-    return totals
+    return _watermarked(Delivery, DELIVERIES_KEY, ["status"], young, recent_while_catching_up=True)
 
 
 def chain_status() -> dict[str, Any]:
