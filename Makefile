@@ -36,7 +36,7 @@ test-replica: venv ## the replica path: a throwaway primary + streaming replica,
 	$(PY) scripts/replica_pg.py -- $(BIN)/pytest -q -p no:cacheprovider tests/replica
 
 bench: venv ## run every bench/*.py against a throwaway PostgreSQL
-	@shopt -s nullglob; files=(bench/*.py); \
+	@shopt -s nullglob; files=(bench/[!_]*.py); \
 	if [ $${#files[@]} -eq 0 ]; then echo "no bench/*.py"; exit 0; fi; \
 	for f in "$${files[@]}"; do \
 		echo "==== $$f ===="; \

@@ -36,6 +36,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from _processes import total_count  # noqa: E402  (bench/_processes.py)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
@@ -76,18 +77,8 @@ def _worker(variant: str, worker: int, seconds: float, out: multiprocessing.Queu
 
 
 def run(variant: str, clients: int, seconds: float) -> float:
-    queue: multiprocessing.Queue = multiprocessing.Queue()
-    connections.close_all()
-    procs = [
-        multiprocessing.Process(target=_worker, args=(variant, w + clients * 1000, seconds, queue))
-        for w in range(clients)
-    ]
-    for p in procs:
-        p.start()
-    total = sum(queue.get() for _ in procs)
-    for p in procs:
-        p.join()
-    return total / seconds
+    args = [(variant, w + clients * 1000, seconds) for w in range(clients)]
+    return total_count(_worker, args, timeout=seconds + 120) / seconds
 
 
 def main() -> None:

@@ -37,6 +37,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from _processes import total_count  # noqa: E402  (bench/_processes.py)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -73,18 +74,9 @@ WARM_UP = 20
 
 
 def rate(token: str, numbers: list[str], with_log: bool, clients: int, seconds: float) -> float:
-    queue: multiprocessing.Queue = multiprocessing.Queue()
     start = multiprocessing.Barrier(clients)
-    connections.close_all()
-    procs = [multiprocessing.Process(target=_worker,
-                                     args=(token, numbers, with_log, seconds, i, start, queue))
-             for i in range(clients)]  # fmt: skip
-    for p in procs:
-        p.start()
-    total = sum(queue.get(timeout=seconds + 120) for _ in procs)
-    for p in procs:
-        p.join()
-    return total / seconds
+    args = [(token, numbers, with_log, seconds, i, start) for i in range(clients)]
+    return total_count(_worker, args, timeout=seconds + 120) / seconds
 
 
 def main() -> None:
