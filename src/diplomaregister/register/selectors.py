@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+
+from django.db import connections, router
 
 from diplomaregister.core import clock
 from diplomaregister.core.pgn import InvalidPgn, parse_pgn
+from diplomaregister.register import _reads
 from diplomaregister.register.history import resolve
 from diplomaregister.register.models import (
     Diploma,
-    DiplomaGrade,
     DiplomaStatus,
     DiplomaVersion,
     Person,
@@ -47,6 +48,24 @@ def person_by_pgn(pgn: str) -> Person | None:
     return Person.objects.filter(pgn=number).first()
 
 
+def person_key(number: str) -> tuple[int, int | None] | None:
+    """(id, merged_into_id) of the person with this number, or None: two integers, no model."""
+    db = router.db_for_read(Person) or "default"
+    with connections[db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, merged_into_id FROM {Person._meta.db_table} WHERE pgn = %s",  # noqa: S608
+            [number],
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def person_for_disclosure(person_id: int) -> Person:
+    """The person with this key (it must exist) with their identity versions and documents already
+    read, all in one round trip (register._reads): what the engine projects from."""
+    return _reads.person_with_documents(router.db_for_read(Person) or "default", person_id)
+
+
 def identity(
     person: Person, *, valid_on: dt.date | None = None, known_on: dt.datetime | None = None
 ) -> PersonVersion | None:
@@ -77,35 +96,12 @@ def diplomas_of_person(
 
 
 def _documents_with_versions(person: Person) -> list[tuple[Diploma, tuple[DiplomaVersion, ...]]]:
-    """Every document of the person with all its versions and their grades, in two queries (the
-    versions joined to their document, organisation and programme; then the grades), without the
-    prefetch machinery: the look-up's hot path."""
-    rows = list(
-        DiplomaVersion.objects.filter(diploma__person=person)
-        .select_related("diploma__organisation", "programme")
-        .order_by("diploma_id", "version")
-    )
-    grades: dict[int, list[DiplomaGrade]] = {v.pk: [] for v in rows}
-    if rows:
-        for grade in DiplomaGrade.objects.filter(diploma_version_id__in=list(grades)).order_by(
-            "pk"
-        ):
-            grades[grade.diploma_version_id].append(grade)
-    documents: dict[int, tuple[Diploma, list[DiplomaVersion]]] = {}
-    for version in rows:
-        diploma, versions = documents.setdefault(version.diploma_id, (version.diploma, []))
-        version.diploma = diploma  # one instance per document
-        _cache_related(version, "grades", grades[version.pk])
-        versions.append(version)
-    return [(diploma, tuple(versions)) for diploma, versions in documents.values()]
-
-
-def _cache_related(instance: DiplomaVersion, name: str, items: list[Any]) -> None:
-    """What prefetch_related stores: ``instance.<name>.all()`` then answers from ``items``."""
-    queryset = getattr(instance, name).all()
-    queryset._result_cache = items
-    queryset._prefetch_done = True
-    instance._prefetched_objects_cache = {name: queryset}  # type: ignore[attr-defined]
+    """Every document of the person with all its versions and their grades: those read with the
+    person (:func:`person_for_disclosure`), else read now in one round trip (register._reads)."""
+    documents = _reads.documents_read_with(person)
+    if documents is None:
+        documents = _reads.documents(router.db_for_read(DiplomaVersion) or "default", person)
+    return documents
 
 
 def diploma_state(

@@ -78,30 +78,58 @@ class Probe:
     applied: bool
 
 
-def probe(requester: Any, code: str, person_id: int | None, number: str) -> Probe:
-    """The same queries for every look-up of one requester: enrolled at / awarded by the requester
-    (one query, person id -1 when unknown), and an open application of the requester under this
-    basis. A requester without an organisation (holder, public) has none of the three, whoever the
-    person is: nothing to ask."""
+def probe(requester: Any, code: str, number: str, key: int | None) -> tuple[int | None, Probe]:
+    """The person's key (``key`` when the caller holds the person, else looked up by ``number``,
+    following a merge) and what the scope rules need to know, as ONE statement that is the same for
+    every look-up of one requester: enrolled at / awarded by the requester, and an open application
+    of the requester under this basis (in the same statement when its table lives in the same
+    database, else a second one). A requester without an organisation (holder, public) has none of
+    the three, whoever the person is: only the key is read."""
     own = scope_organisations(requester.organisation)
+    db = router.db_for_read(Enrolment) or "default"
+    person = Person._meta.db_table
+    params: list[Any]
+    if key is None:
+        subject, params = (
+            f"SELECT COALESCE(merged_into_id, id) AS key FROM {person} WHERE pgn = %s",  # noqa: S608
+            [number],
+        )
+    else:
+        subject, params = "SELECT %s AS key", [key]
     if not own:
-        return Probe(frozenset(), False, False, False)
-    person_id = person_id if person_id is not None else -1
+        with connections[db].cursor() as cursor:
+            cursor.execute(f"SELECT (SELECT key FROM ({subject}) pe)", params)  # noqa: S608
+            return cursor.fetchone()[0], Probe(frozenset(), False, False, False)
     ids = sorted(own)
     marks = ", ".join(["%s"] * len(ids))
-    sql = (
-        f"SELECT EXISTS (SELECT 1 FROM {Enrolment._meta.db_table} WHERE person_id = %s"  # noqa: S608
-        f" AND organisation_id IN ({marks})), EXISTS (SELECT 1 FROM {Diploma._meta.db_table}"
-        f" WHERE person_id = %s AND organisation_id IN ({marks}))"
-    )  # table names from the models, values bound
-    with connections[router.db_for_read(Enrolment) or "default"].cursor() as cursor:
-        cursor.execute(sql, [person_id, *ids, person_id, *ids])
-        enrolled, awarded = cursor.fetchone()
-    applied = (
-        Application.objects.filter(organisation_id__in=own, basis=code[:32], pgn=number[:9],
-                                   closed_at__isnull=True).exists()
-    )  # fmt: skip
-    return Probe(frozenset(own), bool(enrolled), bool(awarded), applied)
+    # table names from the models, values bound
+    parts = [
+        f"EXISTS (SELECT 1 FROM {Enrolment._meta.db_table} WHERE person_id ="  # noqa: S608
+        f" (SELECT key FROM pe) AND organisation_id IN ({marks}))",
+        f"EXISTS (SELECT 1 FROM {Diploma._meta.db_table} WHERE person_id ="  # noqa: S608
+        f" (SELECT key FROM pe) AND organisation_id IN ({marks}))",
+    ]
+    values: list[Any] = [*params, *ids, *ids]
+    application = (
+        f"EXISTS (SELECT 1 FROM {Application._meta.db_table} WHERE organisation_id"  # noqa: S608
+        f" IN ({marks})"
+        " AND basis = %s AND pgn = %s AND closed_at IS NULL)"
+    )
+    application_db = router.db_for_read(Application) or "default"
+    if application_db == db:
+        parts.append(application)
+        values += [*ids, code[:32], number[:9]]
+    with connections[db].cursor() as cursor:
+        cursor.execute(
+            f"WITH pe AS ({subject}) SELECT (SELECT key FROM pe), {', '.join(parts)}",  # noqa: S608
+            values,
+        )
+        row = cursor.fetchone()
+    if application_db != db:
+        with connections[application_db].cursor() as cursor:
+            cursor.execute(f"SELECT {application}", [*ids, code[:32], number[:9]])  # noqa: S608
+            row = (*row, cursor.fetchone()[0])
+    return row[0], Probe(frozenset(own), bool(row[1]), bool(row[2]), bool(row[3]))
 
 
 def check_person(scope: str, facts: Probe, diploma_ids: list[int] | None) -> None:

@@ -36,7 +36,13 @@ from diplomaregister.law.loaders import legal_bases, person_level_outputs
 from diplomaregister.logboek.services import log_disclosure, new_trace_id, subject_ref
 from diplomaregister.organisations.models import Organisation
 from diplomaregister.register.models import Person
-from diplomaregister.register.selectors import DiplomaState, diplomas_of_person, identity
+from diplomaregister.register.selectors import (
+    DiplomaState,
+    diplomas_of_person,
+    identity,
+    person_for_disclosure,
+    person_key,
+)
 from diplomaregister.verstrekking import _aggregate, _projection, _scope, _stream
 from diplomaregister.verstrekking._pseudonyms import pseudonym
 from diplomaregister.verstrekking._scope import Refusal
@@ -118,18 +124,16 @@ def numbers_of(subject: str) -> list[str]:
     """Every persoonsgebonden nummer the person asked for is known by (a BSN and the onderwijsnummers
     merged into it), for the holder's own log page; just the number when the register lacks it."""
     number = number_of(subject)
-    person_id = _person_id(number, number)
+    person_id = _person_id(number)
     if person_id is None:
         return [number]
     persons = Person.objects.filter(Q(pk=person_id) | Q(merged_into_id=person_id))
     return list(persons.values_list("pgn", flat=True))
 
 
-def _person_id(subject: str | Person, number: str) -> int | None:
-    """The person's key, following a merge, read as two integers whether or not the number is known."""
-    if isinstance(subject, Person):
-        return subject.merged_into_id or subject.pk
-    row = Person.objects.filter(pgn=number).values_list("pk", "merged_into_id").first()
+def _person_id(number: str) -> int | None:
+    """The person's key, following a merge."""
+    row = person_key(number)
     return (row[1] or row[0]) if row else None
 
 
@@ -197,8 +201,8 @@ def _gather(
     with replica.reading():
         # Only the key until the checks pass: building a model for a known person and none for an
         # unknown one would let the latency tell them apart (bench/oracle.py measured 26 us).
-        person_id = _person_id(subject, number)
-        facts = _scope.probe(requester, basis, person_id, number)
+        known = (subject.merged_into_id or subject.pk) if isinstance(subject, Person) else None
+        person_id, facts = _scope.probe(requester, basis, number, known)
         try:
             if _scope.mode_of(channel) != "request":
                 raise Refusal("basis", "Streams and aggregates have their own entry points.")
@@ -211,11 +215,8 @@ def _gather(
                 raise Refusal("scope", "The register holds no data of this number.")
         except Refusal as error:
             raise _refuse(requester, basis, number, channel, trace, error) from None
-        person = (
-            subject
-            if isinstance(subject, Person) and subject.pk == person_id
-            else Person.objects.get(pk=person_id)
-        )
+        # the person as the register holds it, with identity and documents (one round trip)
+        person = person_for_disclosure(person_id)
         requested = tuple(fields) if fields is not None else None
         allowed = _scope.fields_for(
             rule, requested, _scope.laws_of(person) if rule.field_laws else None
