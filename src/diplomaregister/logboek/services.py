@@ -3,13 +3,14 @@ if the row cannot be written, the disclosure fails with it (nothing buffered, no
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import random
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
@@ -138,7 +139,7 @@ _PARAMS = ", ".join(f"%({c})s" for c in _COLUMNS if c not in ("chain", "seq"))
 _HASH = "encode(sha256(convert_to(h.row_hash || %(a)s || h.id::text || %(b)s || (h.seq + 1)::text || %(c)s, 'UTF8')), 'hex')"
 _APPEND_SQL = """
 WITH pick AS (
-    SELECT id FROM logboek_chainhead {which} LIMIT 1 FOR UPDATE {skip}
+    {pick}
 ), head AS (
     UPDATE logboek_chainhead h
        SET seq = h.seq + 1, prev_hash = h.row_hash, row_hash = {hash}
@@ -149,29 +150,50 @@ INSERT INTO logboek_logentry ({columns}, prev_hash, row_hash)
 SELECT head.id, head.seq, {params}, head.prev_hash, head.row_hash FROM head
 RETURNING id, chain, seq, prev_hash, row_hash
 """
+# A chain is taken with a transaction-level advisory lock (no row lock: a row lock is a WAL record
+# and a tuple lock on a row updated thousands of times a second); its head row is then updated once.
+# First any chain no one holds, tried in order; when all are held, wait for one picked at
+# random. The lock is released when the appending transaction ends, after its commit is visible.
+_PICK_FREE = (
+    "SELECT id FROM generate_series(1, %(chains)s) AS id"
+    " WHERE pg_try_advisory_xact_lock(%(lock)s, id) LIMIT 1"
+)
+_PICK_WAIT = "SELECT %(wait_for)s::int AS id FROM (SELECT pg_advisory_xact_lock(%(lock)s, %(wait_for)s)) AS l"
 _COLUMN_LIST = ", ".join(["chain", "seq", *[c for c in _COLUMNS if c not in ("chain", "seq")]])
-# first any head no one holds; when all are held, wait for one picked at random
-_APPEND_FREE = _APPEND_SQL.format(which="ORDER BY id", skip="SKIP LOCKED", hash=_HASH,
-                                  columns=_COLUMN_LIST, params=_PARAMS)  # fmt: skip
-_APPEND_WAIT = _APPEND_SQL.format(which="WHERE id = %(wait_for)s", skip="", hash=_HASH,
-                                  columns=_COLUMN_LIST, params=_PARAMS)  # fmt: skip
+_APPEND_FREE = _APPEND_SQL.format(pick=_PICK_FREE, hash=_HASH, columns=_COLUMN_LIST, params=_PARAMS)
+_APPEND_WAIT = _APPEND_SQL.format(pick=_PICK_WAIT, hash=_HASH, columns=_COLUMN_LIST, params=_PARAMS)
+CHAIN_LOCK = 0x4C4F48  # first key of the advisory lock that holds one chain (second: the chain)
+
+
+@contextlib.contextmanager
+def _prepared_cursor() -> Iterator[Any]:
+    """A cursor with server-side binding on Django's connection (same session and transaction), so
+    the append runs as a prepared statement: parsed and planned once per connection, the values sent
+    apart from the text. Django's cursors bind on the client, which cannot prepare. Errors surface as
+    Django's database errors, as from any other cursor."""
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
 
 
 def _append_postgresql(values: dict[str, Any], extra: dict[str, str]) -> LogEntry:
-    """One statement: take a free chain head (SKIP LOCKED), advance it, hash in SQL, insert the row.
+    """One statement: take a free chain (advisory lock), advance its head, hash in SQL, insert the row.
     The hash input is chain.canonical() with the chain and sequence numbers spliced in by SQL."""
     a, b, c = chain.canonical_parts(values)
     params = {**values, **extra, "fields": json.dumps(values["fields"]), "a": a, "b": b, "c": c,
-              "wait_for": random.randint(1, CHAINS)}  # noqa: S311 (load spreading, not security)  # fmt: skip
-    with connection.cursor() as cursor:
+              "wait_for": random.randint(1, CHAINS),  # noqa: S311
+              "chains": CHAINS, "lock": CHAIN_LOCK}  # (load spreading, not security)  # fmt: skip
+    with _prepared_cursor() as cursor:
         for sql in (_APPEND_FREE, _APPEND_WAIT):
-            cursor.execute(sql, params)
+            cursor.execute(sql, params, prepare=True)
             row = cursor.fetchone()
             if row is not None:
                 break
         else:  # no chain heads yet (new or flushed database)
             _create_heads()
-            cursor.execute(_APPEND_WAIT, params)
+            cursor.execute(_APPEND_WAIT, params, prepare=True)
             row = cursor.fetchone()
     pk, number, seq, prev_hash, digest = row
     return LogEntry(pk=pk, **{**values, "chain": number, "seq": seq}, **extra, prev_hash=prev_hash,
