@@ -3,9 +3,13 @@
 the same server, at concurrency 1, 2 and 4, in one run.
 
     .venv/bin/python bench/lookups.py [--persons 200000] [--seconds 10] [--workers 2]
+    # 5 M persons (issue 12): generate once (~15-20 min), measure when the machine is quiet
+    .venv/bin/python scripts/throwaway_pg.py -- .venv/bin/python bench/lookups.py --reuse \
+        --persons 5000000 --start-when /tmp/measure-now
 
 Starts its own throwaway PostgreSQL (scripts/throwaway_pg.py, fsync and synchronous_commit
-switched on), fills it with ``generate_demo --persons N`` (rate printed), and serves it with
+switched on; ``--reuse``: the database of DATABASE_URL), fills it with ``generate_demo`` up to N
+persons (rate printed), and serves it with
 ``diplomaregister serve`` (gunicorn, 2 sync workers) on 127.0.0.1. Each client thread sends one
 request at a time on a new connection (gunicorn's sync workers do not keep connections alive):
 
@@ -22,6 +26,7 @@ are raised for the run (capacity is measured, not the limits). Figures only; not
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -55,22 +60,43 @@ def call(port: int, method: str, path: str, body: dict | None = None,
 
 
 def prepare(environ: dict[str, str], persons: int) -> dict:
+    """Migrate and generate the register (only the persons it lacks: ``--reuse`` may find them)."""
     app = [sys.executable, "-m", "diplomaregister.manage"]
     subprocess.run([*app, "migrate", "-v", "0"], env=environ, check=True)
-    started = time.perf_counter()
-    subprocess.run([*app, "generate_demo", "--persons", str(persons), "--seed", "1", "--no-progress",
-                    "--no-channels"], env=environ, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-    generated = time.perf_counter() - started
     os.environ.update(environ)
     import django
 
     django.setup()
     from django.db import connection, connections
 
+    from diplomaregister.register.models import Person
+
+    missing = persons - Person.objects.count()
+    connections.close_all()
+    started = time.perf_counter()
+    if missing > 0:
+        subprocess.run(
+            [
+                *app,
+                "generate_demo",
+                "--persons",
+                str(missing),
+                "--seed",
+                "1",
+                "--no-channels",
+                "--batch-size",
+                "20000",
+            ],
+            env=environ,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip  (progress bar on stderr)
+    generated = (missing, time.perf_counter() - started)
+
     from diplomaregister.extracts.services import make_extract
     from diplomaregister.organisations.auth import create_client
     from diplomaregister.organisations.models import Organisation
-    from diplomaregister.register.models import DiplomaVersion, Person
+    from diplomaregister.register.models import DiplomaVersion
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -85,9 +111,12 @@ def prepare(environ: dict[str, str], persons: int) -> dict:
     )  # fmt: skip
     codes = [make_extract(pgn).code for pgn in holders[:50]]
     counts = (Person.objects.count(), DiplomaVersion.objects.count())
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = f"PostgreSQL {cursor.fetchone()[0]}"
     connections.close_all()
     return {"token": token, "holders": holders, "codes": codes, "generated": generated,
-            "persons": counts[0], "versions": counts[1]}  # fmt: skip
+            "persons": counts[0], "versions": counts[1], "server": server}  # fmt: skip
 
 
 def log_in(port: int, pgn: str) -> str:
@@ -143,10 +172,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", default="1,2,4")
+    parser.add_argument("--reuse", action="store_true",
+                        help="use the database of DATABASE_URL (generating only the persons it lacks) "
+                             "instead of a throwaway server")  # fmt: skip
+    parser.add_argument("--start-when", type=Path,
+                        help="after preparing, wait until this file exists before measuring")  # fmt: skip
     args = parser.parse_args()
-    with throwaway_pg.throwaway_postgres() as pg:
+    with contextlib.ExitStack() as stack:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-        environ.update(pg.environ())
+        if not args.reuse:
+            environ.update(stack.enter_context(throwaway_pg.throwaway_postgres()).environ())
         environ.update({
             "DIPLOMAREGISTER_VAR_DIR": str(load.TMP), "DIPLOMAREGISTER_LOG_LEVEL": "WARNING",
             "API_RATE_CLIENT": "100000000/minute", "API_RATE_ANON": "100000000/minute",
@@ -155,9 +190,13 @@ def main() -> None:
         })  # fmt: skip
         environ.pop("WEB_CONCURRENCY", None)
         data = prepare(environ, args.persons)
-        print(f"PostgreSQL {pg.version}, fsync on; register of {data['persons']:,} persons, "
-              f"{data['versions']:,} document versions (generate_demo: {args.persons / data['generated']:,.0f} "
-              f"persons/s); {os.cpu_count()} cores", flush=True)  # fmt: skip
+        made, took = data["generated"]
+        rate = f"{made:,} generated at {made / took:,.0f} persons/s" if made else "reused"
+        print(f"{data['server']}, fsync on; register of {data['persons']:,} persons, "
+              f"{data['versions']:,} document versions (generate_demo: {rate}); "
+              f"{os.cpu_count()} cores", flush=True)  # fmt: skip
+        while args.start_when and not args.start_when.exists():
+            time.sleep(5)
         setup = load.Setup(load.free_port(), "", "", "", 0, [])
         server = load.start_server(setup, environ, args.workers)
         try:
