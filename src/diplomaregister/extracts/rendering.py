@@ -7,6 +7,7 @@ drawn as vector squares from segno's matrix (no image encoding).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from io import BytesIO
 
 import segno
@@ -17,6 +18,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from diplomaregister.extracts.codes import display
 from diplomaregister.extracts.content import DiplomaLine, ExtractContent
+from diplomaregister.extracts.pdfsignature import SignatureSlot, add_to_canvas
+from diplomaregister.extracts.pdftext import TextCanvas
 
 LABELS = {
     "nl": {
@@ -110,6 +113,7 @@ LABELS = {
 
 WIDTH, HEIGHT = A4
 LEFT, RIGHT, TOP, BOTTOM = 20 * mm, WIDTH - 20 * mm, HEIGHT - 20 * mm, 30 * mm
+QUIET_ZONE = 2  # modules of white around the QR code
 
 
 def format_date(day: dt.date | None, language: str) -> str:
@@ -171,19 +175,30 @@ class _Page:
 def _qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
     # A fixed mask pattern is valid QR (the mask only tunes readability) and spares segno
     # scoring all eight masks, which costs more than the rest of the page.
-    qr = segno.make_qr(url, error="m", mask=4)
-    rows = list(qr.matrix_iter(border=2))
-    cell = size / len(rows)
-    canvas.setFillColorRGB(0, 0, 0)
-    for r, row in enumerate(rows):
-        top = y + size - (r + 1) * cell
+    canvas.addLiteral(qr_path(segno.make_qr(url, error="m", mask=4).matrix, x, y, size))
+
+
+def qr_path(matrix: Sequence[Sequence[int]], x: float, y: float, size: float) -> str:
+    """The dark modules of a QR matrix as one filled PDF path: a transformation to module units
+    (with a quiet zone of two modules), then one integer ``re`` per horizontal run of dark modules.
+    Written as literal operators, it spares reportlab a ``rect`` call with float formatting per
+    run, and the page stream gets shorter."""
+    count = len(matrix)
+    cell = size / (count + 2 * QUIET_ZONE)
+    ops = [f"q 0 g {cell:.4f} 0 0 {cell:.4f} {x:.2f} {y:.2f} cm"]
+    for r, row in enumerate(matrix):
+        bottom = count + QUIET_ZONE - 1 - r
         start = None
-        for col, dark in enumerate([*row, 0]):
+        for col, dark in enumerate(row):
             if dark and start is None:
                 start = col
             elif not dark and start is not None:
-                canvas.rect(x + start * cell, top, (col - start) * cell, cell, stroke=0, fill=1)
+                ops.append(f"{start + QUIET_ZONE} {bottom} {col - start} 1 re")
                 start = None
+        if start is not None:
+            ops.append(f"{start + QUIET_ZONE} {bottom} {count - start} 1 re")
+    ops.append("f Q")
+    return "\n".join(ops)
 
 
 def _diploma(page: _Page, item: DiplomaLine, language: str) -> None:
@@ -229,12 +244,21 @@ def _diploma(page: _Page, item: DiplomaLine, language: str) -> None:
 
 
 def render_pdf(
-    content: ExtractContent, *, code: str, verify_url: str, language: str, today: dt.date
+    content: ExtractContent,
+    *,
+    code: str,
+    verify_url: str,
+    language: str,
+    today: dt.date,
+    signature: SignatureSlot | None = None,
 ) -> bytes:
-    """The unsigned extract PDF."""
+    """The unsigned extract PDF; with ``signature``, with that signature field on its first page,
+    ready for :func:`~diplomaregister.extracts.signing.sign_rendered`."""
     labels = LABELS[language]
     out = BytesIO()
-    canvas = Canvas(out, pagesize=A4, pageCompression=0, lang=language)
+    canvas = TextCanvas(out, pagesize=A4, pageCompression=0, lang=language)
+    if signature is not None:
+        add_to_canvas(canvas, signature)
     canvas.setTitle(labels["title"])
     canvas.setAuthor("Diplomaregister")
     canvas.setSubject(f"{labels['code']} {display(code)}")
@@ -267,9 +291,8 @@ def render_pdf(
     page.y -= 6
     page.text(f"{labels['verify']} {verify_url}", size=9, bold=True)
     canvas.setFont("Helvetica", 8)
-    text = canvas.beginText(LEFT, page.y)
-    text.textLines(_wrap(labels["signed"], 110))
-    canvas.drawText(text)
+    for number, line in enumerate(_wrap(labels["signed"], 110).split("\n")):
+        canvas.drawString(LEFT, page.y - number * 8 * 1.2, line)  # leading 1.2 x the size
     for item in content.diplomas:
         if item.courses:
             _annex(page, item)

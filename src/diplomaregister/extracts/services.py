@@ -14,13 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 from diplomaregister.core import clock
 from diplomaregister.extracts.codes import code_hash, display, new_code
 from diplomaregister.extracts.content import ExtractContent, content_from, extract_fields
 from diplomaregister.extracts.models import Extract
 from diplomaregister.extracts.rendering import render_pdf
-from diplomaregister.extracts.signing import sign_pdf
+from diplomaregister.extracts.signing import sign_rendered, signature_slot
 from diplomaregister.register.models import Diploma, Person
 from diplomaregister.verstrekking import engine
 
@@ -78,10 +79,11 @@ def make_extract(
         now = clock.now()
         content = content_from(disclosed, language, diploma_ids=ids, known_at=now,
                                with_grades=grades)  # fmt: skip
-        pdf = render_pdf(
-            content, code=code, verify_url=verify_url(code), language=language, today=clock.today()
-        )
-        signed = sign_pdf(pdf)
+        # rendered with its signature field and signed in place: the file is written once
+        slot = signature_slot(timezone.localtime(now))
+        pdf = render_pdf(content, code=code, verify_url=verify_url(code), language=language,
+                         today=clock.today(), signature=slot)  # fmt: skip
+        signed = sign_rendered(pdf, slot)
         assert disclosed.person is not None  # the engine refuses persons it does not know
         extract = _store(disclosed.person, content, code, signed, language, diplomas is None, now)
     return ExtractFile(signed, display(code), extract)

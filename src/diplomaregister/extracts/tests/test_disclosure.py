@@ -112,10 +112,10 @@ def test_withdrawn_document_is_not_on_a_new_extract(holder, clock, keys_read):
 def test_log_row_and_extract_are_kept_together_or_not_at_all(holder, monkeypatch):
     person, _, _ = holder
 
-    def broken(pdf: bytes) -> bytes:
+    def broken(pdf: bytes, slot: object) -> bytes:
         raise RuntimeError("signing device gone")
 
-    monkeypatch.setattr(services, "sign_pdf", broken)
+    monkeypatch.setattr(services, "sign_rendered", broken)
     before = LogEntry.objects.count()
     with pytest.raises(RuntimeError):
         make_extract(person)
