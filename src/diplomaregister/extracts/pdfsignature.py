@@ -106,9 +106,10 @@ def fill(pdf: bytes, slot: SignatureSlot, sign_digest: Callable[[bytes], bytes])
     """The signed file: ``pdf`` (rendered with :func:`add_to_canvas`) with its byte range set and
     ``sign_digest(sha256 of the file outside /Contents)``, a DER CMS container, in ``/Contents``."""
     placeholder = slot.contents
-    start = pdf.index(placeholder)
+    start = pdf.index(placeholder)  # no text on a page is that long
     end = start + len(placeholder)
-    at = pdf.index(_BYTE_RANGE)
+    # the byte range just before it, in the same dictionary (reportlab sorts the keys)
+    at = pdf.rindex(b"/ByteRange " + _BYTE_RANGE, 0, start) + len(b"/ByteRange ")
     byte_range = f"[0 {start} {end} {len(pdf) - end}]".encode().ljust(len(_BYTE_RANGE))
     pdf = pdf[:at] + byte_range + pdf[at + len(_BYTE_RANGE) :]
     view = memoryview(pdf)
