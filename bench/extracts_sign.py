@@ -3,7 +3,7 @@
     python scripts/throwaway_pg.py -- .venv/bin/python bench/extracts_sign.py [--n 200] [--requests 300]
 
 Prints, each as a rate and as a ratio:
-  * unsigned PDF generation (register read + reportlab rendering, no signature);
+  * unsigned PDF generation (read through the disclosure engine + rendering, no signature);
   * bare pyHanko signature of a fixed PDF, PAdES B-B, no DB: with the register's cached signer
     (key parsed once, space reserved up front; the baseline for the target) and, for reference,
     with pyHanko's stock SimpleSigner (re-parses the key on every signature, and signs twice);

@@ -3,9 +3,9 @@
 The general route (:func:`~diplomaregister.extracts.signing.sign_pdf`) hands finished bytes to
 pyHanko, which parses them again, finds the page, adds a signature field, catalog and page in an
 incremental update, writes the file a second time and only then computes the signature. An extract
-is rendered here, so the renderer writes the signature field, its widget, the form and the
-signature dictionary into the file itself, with a fixed-width ``/ByteRange`` and a ``/Contents``
-hex string of zeros as placeholders (:func:`add_to_canvas`). :func:`fill` then sets the byte
+is written here (extracts.pdfwriter), so the signature field, its widget, the form and the signature
+dictionary go into the file itself, with a fixed-width ``/ByteRange`` and a ``/Contents`` hex
+string of zeros as placeholders (:func:`signature_objects`). :func:`fill` then sets the byte
 range, digests the file outside ``/Contents`` and puts the CMS container there: the same
 dictionary entries pyHanko writes (``/Filter /Adobe.PPKLite``, ``/SubFilter
 /ETSI.CAdES.detached``, ``/M``, reason, location), the same CMS from the same signer, covering the
@@ -19,20 +19,8 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pyhanko.pdf_utils.generic import pdf_date
-from reportlab.pdfbase.pdfdoc import (
-    PDFArray,
-    PDFCatalog,
-    PDFDictionary,
-    PDFName,
-    PDFObject,
-    PDFString,
-)
-from reportlab.pdfgen.canvas import Canvas
-
 # Room for "0 <start of /Contents> <after /Contents> <length of the rest>"; padded with spaces.
 _BYTE_RANGE = b"[0 0000000000 0000000000 0000000000]"
-_CATALOG_KEYS = [*PDFCatalog.__NoDefault__, "Version", "Extensions"]
 
 
 @dataclass(frozen=True)
@@ -51,55 +39,30 @@ class SignatureSlot:
         return b"<" + b"0" * (2 * self.reserved) + b">"
 
 
-class _Raw(PDFObject):
-    """Bytes written as they are (the placeholders, which must keep their width)."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def format(self, document: object) -> bytes:
-        return self.data
+def pdf_date(moment: dt.datetime) -> str:
+    """``D:YYYYMMDDHHmmSS+HH'mm'`` (ISO 32000-1 7.9.4) of an aware datetime."""
+    offset = moment.strftime("%z") or "+0000"
+    return f"D:{moment:%Y%m%d%H%M%S}{offset[:3]}'{offset[3:]}'"
 
 
-def add_to_canvas(canvas: Canvas, slot: SignatureSlot) -> None:
-    """Put an invisible signature field on the canvas's current page, in the document's form, with
-    a signature dictionary whose byte range and contents :func:`fill` completes."""
-    doc = canvas._doc  # reportlab has no public API for form fields of type /Sig
-    signature = PDFDictionary(
-        {
-            "Type": PDFName("Sig"),
-            "Filter": PDFName("Adobe.PPKLite"),
-            "SubFilter": PDFName("ETSI.CAdES.detached"),
-            "M": PDFString(str(pdf_date(slot.signed_at))),
-            "Reason": PDFString(slot.reason),
-            "Location": PDFString(slot.location),
-            "ByteRange": _Raw(_BYTE_RANGE),
-            "Contents": _Raw(slot.contents),
-        }
-    )
-    widget = doc.Reference(
-        PDFDictionary(
-            {
-                "Type": PDFName("Annot"),
-                "Subtype": PDFName("Widget"),
-                "FT": PDFName("Sig"),
-                "T": PDFString(slot.field_name),
-                "F": 132,  # print, locked
-                "Rect": PDFArray([0, 0, 0, 0]),
-                "P": doc.thisPageRef(),
-                "V": doc.Reference(signature),
-            }
-        )
-    )
-    canvas._annotationrefs.append(widget)
-    catalog = doc.Catalog
-    catalog.AcroForm = PDFDictionary({"Fields": PDFArray([widget]), "SigFlags": 3})
-    # As pyHanko declares a PAdES signature: PDF 1.7 with the ETSI extension (ISO 32000-1 7.12).
-    catalog.Version = PDFName("1.7")
-    esic = {"Type": PDFName("DeveloperExtensions"), "BaseVersion": PDFName("1.7"),
-            "ExtensionLevel": 1}  # fmt: skip
-    catalog.Extensions = PDFDictionary({"ESIC": PDFDictionary(esic)})
-    catalog.__NoDefault__ = _CATALOG_KEYS  # reportlab writes only the catalog keys listed here
+def signature_objects(slot: SignatureSlot, *, page: int, signature: int) -> list[str]:
+    """The signature dictionary (object ``signature``) with the placeholders :func:`fill`
+    completes, and its invisible field and widget on ``page`` (object ``signature + 1``), which
+    the form (``/AcroForm /Fields``) and the page (``/Annots``) refer to."""
+    return [
+        f"<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached"
+        f" /M ({pdf_date(slot.signed_at)}) /Reason {_text(slot.reason)}"
+        f" /Location {_text(slot.location)}\n/ByteRange {_BYTE_RANGE.decode()}"
+        f" /Contents {slot.contents.decode()} >>",
+        f"<< /Type /Annot /Subtype /Widget /FT /Sig /T {_text(slot.field_name)} /F 132"
+        f" /Rect [0 0 0 0] /P {page} 0 R /V {signature} 0 R >>",  # F 132: print, locked
+    ]
+
+
+def _text(value: str) -> str:
+    if not value.isascii() or any(c in value for c in "()\\"):
+        raise ValueError(f"signature texts are plain ASCII: {value!r}")
+    return f"({value})"
 
 
 def fill(pdf: bytes, slot: SignatureSlot, sign_digest: Callable[[bytes], bytes]) -> bytes:
@@ -108,7 +71,7 @@ def fill(pdf: bytes, slot: SignatureSlot, sign_digest: Callable[[bytes], bytes])
     placeholder = slot.contents
     start = pdf.index(placeholder)  # no text on a page is that long
     end = start + len(placeholder)
-    # the byte range just before it, in the same dictionary (reportlab sorts the keys)
+    # the byte range just before it, in the same dictionary
     at = pdf.rindex(b"/ByteRange " + _BYTE_RANGE, 0, start) + len(b"/ByteRange ")
     byte_range = f"[0 {start} {end} {len(pdf) - end}]".encode().ljust(len(_BYTE_RANGE))
     pdf = pdf[:at] + byte_range + pdf[at + len(_BYTE_RANGE) :]

@@ -11,16 +11,20 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from diplomaregister.extracts import pdfsignature, signing, verification
-from diplomaregister.extracts.pdftext import TextCanvas
+from diplomaregister.extracts.pdfwriter import PdfWriter
 from diplomaregister.extracts.rendering import qr_path
 from diplomaregister.extracts.services import make_extract
 
 TEXTS = ("Anna Maria Jansen", "Zoë Ødegård — (cum laude) \\ 100%", "≥ αβ Łódź 中文", "")
 
 
-def _text_ops(canvas_class: type[Canvas]) -> list[str]:
+def _text_ops(canvas_class: type[Canvas] | type[PdfWriter]) -> list[str]:
     out = BytesIO()
-    canvas = canvas_class(out, pagesize=A4, pageCompression=0)
+    canvas = (
+        PdfWriter(out, pagesize=A4, lang="nl")
+        if canvas_class is PdfWriter
+        else Canvas(out, pagesize=A4, pageCompression=0)
+    )
     for size, font in ((10, "Helvetica"), (9, "Helvetica-Bold")):
         canvas.setFont(font, size)
         for text in TEXTS:
@@ -31,8 +35,8 @@ def _text_ops(canvas_class: type[Canvas]) -> list[str]:
     return re.findall(r"/F\d+ \d+ Tf|\((?:\\.|[^\\)])*\) Tj", stream)
 
 
-def test_text_canvas_writes_the_strings_and_fonts_reportlab_writes():
-    fast = [op for op in _text_ops(TextCanvas) if op.endswith("Tj")]
+def test_pdf_writer_writes_the_strings_and_fonts_reportlab_writes():
+    fast = [op for op in _text_ops(PdfWriter) if op.endswith("Tj")]
     plain = [op for op in _text_ops(Canvas) if op.endswith("Tj")]
     assert fast == plain  # same bytes, escapes and substitution-font runs
     assert "(Zo\\353 \\330deg\\345rd \\227 \\(cum laude\\) \\\\ 100%) Tj" in fast
@@ -63,5 +67,5 @@ def test_extract_is_written_once_with_a_signature_over_the_whole_file(holder):
 def test_a_signature_larger_than_its_slot_is_refused():
     slot = pdfsignature.SignatureSlot("S", "r", "l", dt.datetime(2024, 1, 1), reserved=4)
     with pytest.raises(ValueError, match="does not fit"):
-        pdfsignature.fill(b"/ByteRange " + pdfsignature._BYTE_RANGE + slot.contents, slot,
+        pdfsignature.fill(b"/ByteRange " + pdfsignature._BYTE_RANGE + b" /Contents " + slot.contents, slot,
                           lambda digest: b"x" * 5)  # fmt: skip
