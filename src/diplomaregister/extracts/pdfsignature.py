@@ -66,7 +66,7 @@ def _text(value: str) -> str:
 
 
 def fill(pdf: bytes, slot: SignatureSlot, sign_digest: Callable[[bytes], bytes]) -> bytes:
-    """The signed file: ``pdf`` (rendered with :func:`add_to_canvas`) with its byte range set and
+    """The signed file: ``pdf`` (written with :func:`signature_objects`) with its byte range set and
     ``sign_digest(sha256 of the file outside /Contents)``, a DER CMS container, in ``/Contents``."""
     placeholder = slot.contents
     start = pdf.index(placeholder)  # no text on a page is that long

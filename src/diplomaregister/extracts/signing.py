@@ -6,7 +6,9 @@ token (an HSM; SoftHSM2 in tests). Without configuration the development PKI in 
 cached per configuration, so a signature costs one private-key operation and no file reads.
 
 Signatures are PAdES baseline B-B (no timestamp authority, no network): SHA-256, the signing
-certificate and the chain embedded, covering the whole file.
+certificate and the chain embedded, covering the whole file. :func:`sign_pdf` signs any PDF
+(through pyHanko: parse, new field, incremental update); an extract is rendered with its signature
+field and signed in place by :func:`sign_rendered` (same signer and CMS, file written once).
 """
 
 from __future__ import annotations
@@ -218,10 +220,9 @@ def signature_slot(
 def sign_rendered(
     pdf: bytes, slot: pdfsignature.SignatureSlot, config: SigningConfig | None = None
 ) -> bytes:
-    """Sign a PDF rendered with ``slot`` (:func:`~diplomaregister.extracts.pdfsignature.
-    add_to_canvas`) in place: the CMS container the cached signer makes for :func:`sign_pdf`
-    (PAdES signed attributes, SHA-256, certificates embedded), without a second write of the file.
-    """
+    """Sign a PDF rendered with ``slot`` (``render_pdf(..., signature=slot)``) in place: the CMS
+    container the cached signer makes for :func:`sign_pdf` (PAdES signed attributes, SHA-256,
+    certificates embedded), without a second parse and write of the file."""
     config = config or SigningConfig.from_settings()
     cms_signer = signer(config).signer
     attributes = PdfCMSSignedAttributes(signing_time=slot.signed_at)
