@@ -112,6 +112,10 @@ for _alias in DATABASES:
         # Django's backend, waiting up to 3 s for a server that is restarting (core/postgresql)
         DATABASES[_alias]["ENGINE"] = "diplomaregister.core.postgresql"
         DATABASES[_alias].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+        # Django's cursors bind on the client and never prepare; this lets the few server-binding
+        # cursors prepare their statement (the disclosure log's append, logboek.services). Django
+        # sets None (no preparing at all) by default for connection poolers: docs/deploy.md.
+        DATABASES[_alias]["OPTIONS"].setdefault("prepare_threshold", 5)
 DATABASE_ROUTERS = ["diplomaregister.core.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {

@@ -167,14 +167,23 @@ CHAIN_LOCK = 0x4C4F48  # first key of the advisory lock that holds one chain (se
 
 @contextlib.contextmanager
 def _prepared_cursor() -> Iterator[Any]:
-    """A cursor with server-side binding on Django's connection (same session and transaction), so
-    the append runs as a prepared statement: parsed and planned once per connection, the values sent
-    apart from the text. Django's cursors bind on the client, which cannot prepare. Errors surface as
-    Django's database errors, as from any other cursor."""
+    """A cursor with server-side binding on Django's connection (same session and transaction) that
+    prepares what it runs: the append is parsed and planned once per connection, its values sent
+    apart from the text. Django's own cursors bind on the client, which cannot prepare (the
+    connection's ``prepare_threshold`` is set in settings: Django's default None forbids preparing
+    altogether); see docs/deploy.md for PgBouncer. Wrapped as Django wraps its cursors (errors as Django's database
+    errors, visible to query logging and execute wrappers)."""
     import psycopg
 
+    class Preparing(psycopg.Cursor):
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            done = super().execute(query, params, prepare=True, **kwargs)
+            if connection.queries_logged:  # Django's query log reads the text from _query
+                self._query = self._convert_query(query, params)
+            return done
+
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    with connection._prepare_cursor(Preparing(connection.connection)) as cursor:  # type: ignore[attr-defined]
         yield cursor
 
 
@@ -187,13 +196,13 @@ def _append_postgresql(values: dict[str, Any], extra: dict[str, str]) -> LogEntr
               "chains": CHAINS, "lock": CHAIN_LOCK}  # (load spreading, not security)  # fmt: skip
     with _prepared_cursor() as cursor:
         for sql in (_APPEND_FREE, _APPEND_WAIT):
-            cursor.execute(sql, params, prepare=True)
+            cursor.execute(sql, params)
             row = cursor.fetchone()
             if row is not None:
                 break
         else:  # no chain heads yet (new or flushed database)
             _create_heads()
-            cursor.execute(_APPEND_WAIT, params, prepare=True)
+            cursor.execute(_APPEND_WAIT, params)
             row = cursor.fetchone()
     pk, number, seq, prev_hash, digest = row
     return LogEntry(pk=pk, **{**values, "chain": number, "seq": seq}, **extra, prev_hash=prev_hash,
