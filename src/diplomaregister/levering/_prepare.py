@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from psycopg._copy_base import TextFormatter
+from psycopg.adapt import Transformer
+
 from diplomaregister.core.pgn import InvalidPgn, PgnType, parse_pgn
 from diplomaregister.law.loaders import field_catalogue
 from diplomaregister.levering.parsing import Parsed, parse, safe_text
@@ -65,6 +68,25 @@ class Prepared:
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     keys: dict[tuple[str, str], int] = field(default_factory=dict)  # (table, record key) -> idx
     identities: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # pgn -> identity
+    data: bytes = b""  # the rows as the text of a COPY (formatted where they were prepared)
+    kinds: frozenset[str] = frozenset()  # the record types (``rtype``) among the rows
+
+    def sent(self) -> Prepared:
+        """What the set-based writer needs of it (levering/_ahead.py sends this between
+        processes): the COPY text and the record types, without the rows it was made from."""
+        return Prepared(data=self.data, kinds=self.kinds)
+
+
+def copy_text(rows: list[tuple[Any, ...]]) -> bytes:
+    """The rows in COPY's text format, formatted by psycopg as ``Copy.write_row`` would with the
+    connection's adapters (Django adds none for the staged types: int, text, date, numeric, bool),
+    so the formatting can happen in another thread or process than the COPY."""
+    formatter = TextFormatter(Transformer(), encoding="utf-8")
+    out = bytearray()
+    for row in rows:
+        out += formatter.write_row(row)
+    out += formatter.end()
+    return bytes(out)
 
 
 def _quantized(value: Decimal | None, places: tuple[int, int]) -> str | None:
@@ -234,6 +256,8 @@ def prepare(todo: list[tuple[int, dict[str, Any]]], organisation: Organisation) 
         row[5] = _dump(out)
         _identity(prepared, number, parsed)
         prepared.rows.append(tuple(row))
+    prepared.data = copy_text(prepared.rows)
+    prepared.kinds = frozenset(row[1] for row in prepared.rows)
     return prepared
 
 

@@ -116,12 +116,12 @@ def _run(cursor: Any, sql: str, params: dict[str, Any]) -> None:
 
 
 def _copy(cursor: Any, prepared: Prepared) -> None:
+    """The staging rows, formatted while they were prepared (``_prepare.copy_text``)."""
     with (
         connection.wrap_database_errors,
         cursor.cursor.copy(f"COPY {STAGE} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
     ):
-        for row in prepared.rows:
-            copy.write_row(row)
+        copy.write(prepared.data)
 
 
 def _lookups(cursor: Any, p: dict[str, Any], kinds: set[str]) -> set[str]:
@@ -429,7 +429,7 @@ def write_chunk(prepared: Prepared, organisation: Organisation, *, delivery_id: 
         cursor.execute(ANALYZE)  # a temporary table has no statistics: joins by hash
         _run(cursor, validation_sql(organisation), p)
         cursor.execute("ANALYZE _lev_violation")
-        kinds = {row[1] for row in prepared.rows}
+        kinds = set(prepared.kinds)
         targets = _lookups(cursor, p, kinds)
         _decide(cursor, p, kinds, targets)
         cursor.execute(ANALYZE)  # the decisions as statistics for the writes' joins

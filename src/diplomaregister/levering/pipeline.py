@@ -14,7 +14,6 @@ import datetime as dt
 import logging
 import traceback
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
@@ -23,6 +22,7 @@ from django.db import DatabaseError, connection, transaction
 
 from diplomaregister.core import clock, replica
 from diplomaregister.levering import _prepare, _staging, sqlcheck
+from diplomaregister.levering._ahead import ahead as read_ahead
 from diplomaregister.levering.models import Delivery, DeliveryRecord
 from diplomaregister.levering.parsing import parse, safe_text
 from diplomaregister.organisations.models import Organisation
@@ -255,47 +255,9 @@ def run(
     return delivery
 
 
-Ahead = tuple[
-    list[tuple[int, dict[str, Any]]], list[tuple[int, dict[str, Any]]], _prepare.Prepared | None
-]
-
-
-def _ahead(
-    chunks: Iterator[list[tuple[int, dict[str, Any]]]], delivery: Delivery
-) -> Iterator[Ahead]:
-    """The chunks with, for the set-based path, their staging rows prepared one chunk ahead in a
-    worker thread: reading and parsing the next chunk (Python, no database) overlaps the
-    database's work on this one."""
-
-    organisation, first = delivery.organisation, delivery.next_index  # read here: no queries there
-    postgresql = connection.vendor == "postgresql"
-
-    def read() -> Ahead | None:
-        chunk = next(chunks, None)
-        if chunk is None:
-            return None
-        todo = [(i, raw) for i, raw in chunk if i >= first]
-        if not (postgresql and len(todo) > 1):  # setwise(), without the thread's own connection
-            return chunk, todo, None
-        try:
-            return chunk, todo, _prepare.prepare(todo, organisation)
-        except _prepare.Fallback:
-            return chunk, todo, None
-
-    if not postgresql:
-        while (item := read()) is not None:
-            yield item
-        return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="levering-prepare") as pool:
-        future = pool.submit(read)
-        while (item := future.result()) is not None:
-            future = pool.submit(read)
-            yield item
-
-
 def _run_chunks(delivery: Delivery, records: Iterable[dict[str, Any]], chunk_size: int,
                 on_progress: Any, source: str) -> Delivery:  # fmt: skip
-    for chunk, ahead, prepared in _ahead(_chunks(records, chunk_size), delivery):
+    for chunk, ahead, prepared in read_ahead(_chunks(records, chunk_size), delivery):
         todo = [(i, raw) for i, raw in chunk if i >= delivery.next_index]
         if todo:
             with transaction.atomic():
