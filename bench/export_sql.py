@@ -8,8 +8,9 @@ VACUUM ANALYZE; fsync and synchronous_commit are switched on (the throwaway serv
 them off). Measured in the same run on the same rows:
 
   * SQL path: CBS under art. 55 through ``abonnementen.exports.export`` to CSV (engine
-    ``disclose_stream``, ``_export_sql``: one query, server-side cursor; pseudonyms/subject
-    references, the manifest and the log row as shipped);
+    ``disclose_stream``, ``ExportStream.copy_csv``: the ``_export_sql`` query finishing each CSV
+    line, subject references in SQL, ``COPY ... TO STDOUT (FORMAT binary)`` into the file; the
+    manifest and the log row as shipped);
   * Python path: the same export with ``_stream.SQL_EXPORTS = False`` (the look-up projection per
     person, in chunks);
   * baseline: ``COPY (SELECT ...) TO STDOUT (FORMAT csv)`` into a file of the same documents (the

@@ -1,7 +1,8 @@
 """Bulk exports for bases whose mode is ``bulk_export`` (art. 23, 26, 40, 41, 47, 51, 52 pseudonymised;
 art. 34, 55 CBS): one row per person, documents nested, streamed from the disclosure engine
-(``disclose_stream``, channel export) in chunks (constant memory), written to a temporary file that
-is renamed at the end (a crash leaves no half file). The engine writes one log row and a subject
+(``disclose_stream``, channel export) in chunks (constant memory; on PostgreSQL the CSV lines and
+the Parquet cells come as text from the database: ``ExportStream.copy_csv``, ``cell_batches``),
+written to a temporary file that is renamed at the end (a crash leaves no half file). The engine writes one log row and a subject
 manifest, so each holder sees the export on their log page.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import os
 import tempfile
@@ -60,6 +62,13 @@ def export(requester: Requester, basis: str, out: Path, fmt: str = "csv", *, yea
 
 
 def _write_csv(rows: Iterable[dict[str, Any]], header: list[str], path: Path, progress: Any) -> int:
+    copies = getattr(rows, "copies_csv", None)
+    if copies and copies():  # PostgreSQL: the engine's stream writes the very same lines itself
+        with path.open("wb") as handle:
+            text = io.StringIO(newline="")
+            csv.writer(text, delimiter=";").writerow(header)
+            handle.write(text.getvalue().encode())
+            return int(rows.copy_csv(handle, progress))  # type: ignore[attr-defined]
     count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, delimiter=";")
@@ -79,6 +88,16 @@ def _write_parquet(
 ) -> int:
     schema = pa.schema([(c, pa.string()) for c in header])
     count = 0
+    copies = getattr(rows, "copies_csv", None)
+    if copies and copies():  # PostgreSQL: the cells as text from the database, a batch at a time
+        with pq.ParquetWriter(path, schema) as writer:
+            for columns in rows.cell_batches(BATCH):  # type: ignore[attr-defined]
+                arrays = [pa.array(column, pa.string()) for column in columns]
+                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+                count += len(columns[0])
+                if progress:
+                    progress(len(columns[0]))
+        return count
     with pq.ParquetWriter(path, schema) as writer:
         batch: list[dict[str, Any]] = []
         for row in rows:

@@ -16,16 +16,20 @@ path answers:
   (``age_on_peildatum``, ``ho_document_since_1996``, ``ho_enrolled_on_peildatum``) in SQL;
 * documents nested per person with ``json_agg`` (grades nested in each document).
 
-Rows are streamed with a server-side cursor (constant memory). Pseudonyms and subject references
-stay in Python (``_stream``), computed by the same functions as for a look-up.
+Rows are streamed with a server-side cursor (constant memory); pseudonyms and subject references
+are then computed in Python (``_stream``) by the same functions as for a look-up. A CSV export
+uses the same query with another select list (``columns``, from ``_export_copy``): the documents
+aggregated as the JSON text ``json.dumps`` writes, the line finished in SQL.
 """
 
 # ruff: noqa: S608  (the SQL is built from quoted model tables and the fixed columns below; values are bound)
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -83,6 +87,10 @@ PERSON_SQL = {
     "ho_enrolled_on_peildatum": "(enr.person_id IS NOT NULL)",
 }
 
+# the person outputs that are text (or None); the others are dates, numbers and booleans
+PERSON_TEXT = frozenset({"pgn", "family_name", "given_names", "gender", "postcode",
+                         "birth_country", "nationality"})  # fmt: skip
+
 # _projection.diploma_values, column by column (``cur``: the current version, ``d`` the document,
 # ``o`` its organisation, ``p`` the programme)
 DOCUMENT_SQL = {
@@ -97,10 +105,8 @@ DOCUMENT_SQL = {
         "CASE WHEN cur.status = %(withdrawn)s THEN cur.valid_from"
         " ELSE (cur.recorded_at AT TIME ZONE %(tz)s)::date END"
     ),
-    "corrected": (
-        "EXISTS (SELECT 1 FROM {version} c WHERE c.diploma_id = cur.diploma_id"
-        " AND c.version <= cur.version AND c.change = 'correction')"
-    ),
+    # a correction at or before the current version (the ``fix`` CTE: each document's first)
+    "corrected": "COALESCE(fix.first_correction <= cur.version, false)",
     "withdrawal_reason": "cur.withdrawal_reason",
     "programme_name": "COALESCE(p.name_nl, '')",
     "programme_name_en": "COALESCE(NULLIF(p.name_en, ''), p.name_nl, '')",
@@ -123,6 +129,98 @@ DOCUMENT_SQL = {
     ),
 }
 DATES = frozenset({"status_since", "date_of_issue", "exam_date"})
+DECIMALS = ("school_exam_grade", "central_exam_grade", "final_grade")
+
+# --- The documents as the text json.dumps(..., cls=DjangoJSONEncoder, ensure_ascii=False) writes,
+# for the CSV path (_export_copy): {"name": value, ...} joined by ", " in [...]; a Decimal and a
+# date as a string, None as null; every quote already doubled (Q) as in the CSV cell. A string is
+# written as it is unless it holds a character json.dumps escapes (%(json_special)s, tested once
+# per document or grade), then to_json, which escapes them as Python does. Dates need DateStyle
+# ISO (reader_cursor). Pieces are joined in a balanced tree of || (each step copies its operands).
+JSON_SPECIAL = '[\x01-\x1f"\\\\]'  # a regular expression (bound): a quote, a backslash, a control
+Q = '""'
+KINDS = {"diploma_id": "number", "diploma_version": "number", "mbo_level": "number",
+         "corrected": "bool", "grades": "json", **dict.fromkeys(DATES, "date")}  # fmt: skip
+Piece = tuple[bool, str]  # (a literal, its text) or (an expression, its SQL)
+
+
+def _nullable(expr: str) -> bool:
+    models = {"cur": DiplomaVersion, "o": Organisation, "g": DiplomaGrade}
+    if (match := re.fullmatch(r"(\w+)\.(\w+)", expr)) and match[1] in models:
+        return bool({f.column: f for f in models[match[1]]._meta.concrete_fields}[match[2]].null)
+    return not re.fullmatch(r"COALESCE\(.*, ('[^']*'|false)\)", expr)
+
+
+def concat(pieces: list[Piece]) -> str:
+    merged: list[Piece] = []
+    for literal, text in pieces:
+        if literal and merged and merged[-1][0]:
+            merged[-1] = (True, merged[-1][1] + text)
+        else:
+            merged.append((literal, text))
+    assert not any(literal and "%" in text for literal, text in merged)  # values are bound
+    exprs = ["'" + text.replace("'", "''") + "'" if literal else text for literal, text in merged]
+    while len(exprs) > 1:
+        pairs = [exprs[i : i + 2] for i in range(0, len(exprs), 2)]
+        exprs = [f"({p[0]} || {p[1]})" if len(p) == 2 else p[0] for p in pairs]
+    return exprs[0]
+
+
+def _pieces(kind: str, expr: str, plain: bool) -> list[Piece]:
+    nullable = _nullable(expr)
+    if kind in ("date", "decimal", "text"):
+        if kind == "text" and not plain:
+            return [(False, f"COALESCE(replace(to_json({expr})::text, '\"', '{Q}'), 'null')")]
+        text = expr if kind == "text" else f"({expr})::text"
+        if nullable:
+            return [(False, f"COALESCE('{Q}' || {text} || '{Q}', 'null')")]
+        return [(True, Q), (False, text), (True, Q)]
+    if kind == "number":
+        return [(False, f"COALESCE(({expr})::text, 'null')" if nullable else f"({expr})::text")]
+    if kind == "bool":
+        return [(False, f"CASE WHEN {expr} THEN 'true' WHEN NOT {expr} THEN 'false' ELSE 'null' END"
+                 if nullable else f"CASE WHEN {expr} THEN 'true' ELSE 'false' END")]  # fmt: skip
+    return [(False, expr)]  # json
+
+
+def _object(values: list[tuple[str, str, str]]) -> str:
+    """SQL for the JSON text of an object from (key, kind, expression) triples."""
+
+    def render(plain: bool) -> str:
+        pieces: list[Piece] = [(True, "{")]
+        for index, (key, kind, expr) in enumerate(values):
+            pieces.append((True, f"{', ' if index else ''}{Q}{key}{Q}: "))
+            pieces += _pieces(kind, expr, plain)
+        return concat([*pieces, (True, "}")])
+
+    texts = [(False, expr if not _nullable(expr) else f"COALESCE({expr}, '')")
+             for _, kind, expr in values if kind == "text"]  # fmt: skip
+    if not texts:
+        return render(True)
+    test = concat(texts)
+    return f"(CASE WHEN {test} ~ %(json_special)s THEN {render(False)} ELSE {render(True)} END)"
+
+
+def document_text(diploma_fields: list[str]) -> str:
+    """SQL for one document's JSON text (quotes doubled); ``gr``: the grades' (``grades_text``)."""
+    return _object([
+        (n, KINDS.get(n, "text"), "COALESCE(gr.grades, '[]')" if n == "grades" else DOCUMENT_SQL[n])
+        for n in diploma_fields
+    ])  # fmt: skip
+
+
+def grades_text(grade_table: str) -> str:
+    """The ``gr`` CTE: the grades of each version as JSON text (quotes doubled), in subject
+    order, the HO course results left out (those are course_results)."""
+    grade = _object(
+        [("subject_code", "text", "g.subject_code"), ("subject_name", "text", "g.subject_name")]
+        + [(d, "decimal", f"g.{d}") for d in DECIMALS]
+    )
+    return (
+        f"SELECT g.diploma_version_id, '[' || string_agg({grade}, ', ' ORDER BY g.subject_code"
+        f" COLLATE \"C\") || ']' AS grades FROM {grade_table} g WHERE g.credits_ec IS NULL"
+        " AND g.pass_result = '' AND g.result_date IS NULL GROUP BY g.diploma_version_id"
+    )
 
 
 def applies(rule: LegalBasis) -> bool:
@@ -145,9 +243,15 @@ def _tables() -> dict[str, str]:
     return {name: connection.ops.quote_name(model._meta.db_table) for name, model in models.items()}
 
 
-def plan(rule: LegalBasis, now: dt.datetime, day: dt.date, year: int | None) -> Plan:
+Columns = Callable[[list[str], list[str], dict[str, Any]], list[str]]
+
+
+def plan(rule: LegalBasis, now: dt.datetime, day: dt.date, year: int | None,
+         columns: Columns | None = None) -> Plan:  # fmt: skip
     """The one query of an export under ``rule`` (columns: pgn, has identity, the person fields
-    in order, the documents as JSON text when the basis has document fields)."""
+    in order, the documents as JSON text when the basis has document fields). ``columns`` (the
+    CSV path): the select list instead, from (person fields, document fields, params), with
+    ``per.documents`` the documents already as ``json.dumps`` text."""
     fields = _scope.fields_for(rule, None, None)
     person_level = person_level_outputs()
     person_fields = [f for f in fields if f in person_level]
@@ -168,7 +272,7 @@ def plan(rule: LegalBasis, now: dt.datetime, day: dt.date, year: int | None) -> 
         " AND ({a}.valid_to IS NULL OR {a}.valid_to > %(day)s)"
     )
     ctes = [
-        f"iv AS (SELECT DISTINCT ON (v.person_id) v.* FROM {t['identity']} v"
+        f"iv AS (SELECT DISTINCT ON (v.person_id) {NARROW}iv FROM {t['identity']} v"
         f" WHERE {in_force.format(a='v')} ORDER BY v.person_id, v.version DESC)"
     ]
     joins = ["LEFT JOIN iv ON iv.person_id = pe.id"]
@@ -182,24 +286,41 @@ def plan(rule: LegalBasis, now: dt.datetime, day: dt.date, year: int | None) -> 
             filters.append("cur.date_of_issue >= %(year_from)s AND cur.date_of_issue < %(year_to)s")
         if "status" not in rule.fields:
             filters.append("cur.status <> %(withdrawn)s")
-        document = ", ".join(
-            f"'{name}', {DOCUMENT_SQL[name].format(**t)}" for name in diploma_fields
-        )
-        aggregates = ["bool_or(cur.kind = ANY(%(ho_kinds)s) AND cur.status = %(valid)s"
-                      " AND cur.date_of_issue BETWEEN %(ho_since)s AND %(day)s) AS ho_since_1996"]  # fmt: skip
-        if diploma_fields:
-            aggregates.append(
-                f"json_agg(json_build_object({document}) ORDER BY cur.diploma_id) AS documents"
+        if columns is None:
+            document = ", ".join(
+                f"'{name}', {DOCUMENT_SQL[name].format(**t)}" for name in diploma_fields
             )
+            documents = f"json_agg(json_build_object({document}) ORDER BY cur.diploma_id)"
+        else:  # the text json.dumps writes: {"name": value, ...} joined by ", " in [...]
+            params["json_special"] = JSON_SPECIAL
+            document = document_text(diploma_fields)
+            documents = f"'[' || string_agg({document}, ', ' ORDER BY cur.diploma_id) || ']'"
+        aggregates = []
+        if "ho_document_since_1996" in person_fields:
+            aggregates.append("bool_or(cur.kind = ANY(%(ho_kinds)s) AND cur.status = %(valid)s"
+                              " AND cur.date_of_issue BETWEEN %(ho_since)s AND %(day)s)"
+                              " AS ho_since_1996")  # fmt: skip
+        if diploma_fields:
+            aggregates.append(f"{documents} AS documents")
         ctes.append(
-            f"cur AS (SELECT DISTINCT ON (v.diploma_id) v.* FROM {t['version']} v"
+            f"cur AS (SELECT DISTINCT ON (v.diploma_id) {NARROW}cur FROM {t['version']} v"
             f" WHERE {in_force.format(a='v')} ORDER BY v.diploma_id, v.version DESC)"
         )
+        extra = ""
+        if "corrected" in diploma_fields:
+            ctes.append(
+                f"fix AS (SELECT diploma_id, min(version) AS first_correction FROM {t['version']}"
+                " WHERE change = 'correction' GROUP BY diploma_id)"
+            )
+            extra += " LEFT JOIN fix ON fix.diploma_id = cur.diploma_id"
+        if columns is not None and "grades" in diploma_fields:
+            ctes.append(f"gr AS ({grades_text(t['grade'])})")
+            extra += " LEFT JOIN gr ON gr.diploma_version_id = cur.id"
         ctes.append(
             f"per AS (SELECT d.person_id, {', '.join(aggregates)} FROM cur"
             f" JOIN {t['diploma']} d ON d.id = cur.diploma_id"
             f" JOIN {t['organisation']} o ON o.id = d.organisation_id"
-            f" LEFT JOIN {t['programme']} p ON p.id = cur.programme_id"
+            f" LEFT JOIN {t['programme']} p ON p.id = cur.programme_id{extra}"
             f" WHERE {' AND '.join(filters)} GROUP BY d.person_id)"
         )
         joins.append(("JOIN" if rule.population == "documents" else "LEFT JOIN")
@@ -208,7 +329,7 @@ def plan(rule: LegalBasis, now: dt.datetime, day: dt.date, year: int | None) -> 
         where.append("false")  # as the Python path: no documents looked at, nobody holds one
     if "ho_enrolled_on_peildatum" in person_fields:
         ctes.append(
-            f"ev AS (SELECT DISTINCT ON (v.enrolment_id) v.* FROM {t['enrolment_version']} v"
+            f"ev AS (SELECT DISTINCT ON (v.enrolment_id) {NARROW}ev FROM {t['enrolment_version']} v"
             f" WHERE {in_force.format(a='v')} ORDER BY v.enrolment_id, v.version DESC)"
         )
         ctes.append(
@@ -218,14 +339,47 @@ def plan(rule: LegalBasis, now: dt.datetime, day: dt.date, year: int | None) -> 
             " AND (ev.end_date IS NULL OR %(day)s < ev.end_date))"
         )
         joins.append("LEFT JOIN enr ON enr.person_id = pe.id")
-    columns = ["pe.pgn", "(iv.person_id IS NOT NULL)"] + [PERSON_SQL[f] for f in person_fields]
-    if diploma_fields:
-        columns.append("COALESCE(per.documents, '[]'::json)::text")
+    if columns is None:
+        select = ["pe.pgn", "(iv.person_id IS NOT NULL)"] + [PERSON_SQL[f] for f in person_fields]
+        if diploma_fields:
+            select.append("COALESCE(per.documents, '[]'::json)::text")
+    else:
+        select = columns(person_fields, diploma_fields, params)
     sql = (
-        f"WITH {', '.join(ctes)} SELECT {', '.join(columns)} FROM {t['person']} pe "
+        f"WITH {', '.join(ctes)} SELECT {', '.join(select)} FROM {t['person']} pe "
         f"{' '.join(joins)} WHERE {' AND '.join(where)} ORDER BY pe.id"
     )
-    return Plan(sql, params, person_fields, diploma_fields)
+    return Plan(_narrow(sql), params, person_fields, diploma_fields)
+
+
+NARROW = "@columns of "
+KEYS = {"iv": ["person_id", "version"], "cur": ["diploma_id", "version"],
+        "ev": ["enrolment_id", "version"]}  # fmt: skip
+
+
+def _narrow(sql: str) -> str:
+    """The current-version CTEs select the columns the query uses, not the wide rows (a smaller
+    sort)."""
+    for alias, keys in KEYS.items():
+        used = set(re.findall(rf"(?<![\w.]){alias}\.(\w+)", sql)) | set(keys)
+        sql = sql.replace(f"{NARROW}{alias}", ", ".join(f"v.{c}" for c in sorted(used)))
+    return sql
+
+
+@contextlib.contextmanager
+def reader_cursor(name: str = "") -> Iterator[Any]:
+    """A cursor of the raw connection that reads the register (the replica when there is one;
+    ``name``: server-side), with this export's settings. Call inside the export's transaction."""
+    reader = connections[replica.read_alias()]
+    reader.ensure_connection()
+    raw = reader.connection
+    assert raw is not None
+    with raw.cursor() as settings:  # for this export's transaction only
+        settings.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")  # sorts and hashes in memory
+        settings.execute("SET LOCAL jit = off")  # compiling costs more than it saves here
+        settings.execute("SET LOCAL DateStyle = 'ISO, YMD'")  # date::text as date.isoformat()
+    with raw.cursor(name=name) as cursor:
+        yield cursor
 
 
 def rows(plan: Plan) -> Iterator[tuple[str, dict[str, Any], list[dict[str, Any]] | None]]:
@@ -236,14 +390,7 @@ def rows(plan: Plan) -> Iterator[tuple[str, dict[str, Any], list[dict[str, Any]]
     dates = [f for f in diploma_fields if f in DATES]
     with_documents = bool(diploma_fields)
     size = len(person_fields)
-    reader = connections[replica.read_alias()]  # the replica when there is one
-    reader.ensure_connection()
-    raw = reader.connection
-    assert raw is not None
-    with raw.cursor() as settings:  # for this export's transaction only
-        settings.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")  # sorts and hashes in memory
-        settings.execute("SET LOCAL jit = off")  # compiling costs more than it saves here
-    with raw.cursor(name="export_sql") as cursor:
+    with reader_cursor("export_sql") as cursor:
         cursor.itersize = ITERSIZE
         cursor.execute(plan.sql, plan.params)
         while batch := cursor.fetchmany(ITERSIZE):

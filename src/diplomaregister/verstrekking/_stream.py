@@ -4,7 +4,9 @@
 Both apply the basis's scope in SQL (``_scope.persons_in_scope``) and project every row through
 ``_projection`` like a look-up; the log rows list exactly the fields that were emitted. On
 PostgreSQL an export's rows come from one SQL query per basis instead (``_export_sql``, the same
-fields and answers; ``SQL_EXPORTS = False`` forces the Python path).
+fields and answers; ``SQL_EXPORTS = False`` forces the Python path), and the rows of a CSV
+export come out of PostgreSQL as finished lines, those of a Parquet export as the text of each
+cell (``ExportStream.copy_csv``, ``cell_batches``; ``_export_copy``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -32,7 +34,7 @@ from diplomaregister.register.models import (
     PersonVersion,
 )
 from diplomaregister.register.selectors import DiplomaState
-from diplomaregister.verstrekking import _export_sql, _projection, _scope
+from diplomaregister.verstrekking import _export_copy, _export_sql, _projection, _scope
 from diplomaregister.verstrekking._pseudonyms import pseudonym
 
 SETTLE = dt.timedelta(seconds=60)
@@ -134,6 +136,42 @@ class ExportStream:
     emitted: set[str] = field(default_factory=set)
     count: int = 0
     _refs: Any = None
+    _copied: bool = False  # written by copy_csv or cell_batches: _export_copy's manifest writer
+
+    def copies_csv(self) -> bool:
+        """Whether :meth:`copy_csv` and :meth:`cell_batches` can write this export (PostgreSQL,
+        SQL_EXPORTS)."""
+        return SQL_EXPORTS and _export_sql.applies(self.rule)
+
+    def copy_csv(self, out: IO[bytes], progress: Any = None) -> int:
+        """Instead of iterating: write the rows as CSV lines (without the header) into ``out``,
+        as ``abonnementen.exports`` writes the rows it iterates; returns the number of rows."""
+        assert self.copies_csv() and not self.count, "copy_csv: once, instead of iterating"
+        plan = _export_copy.plan(self.rule, self.requester.code, clock.now(), self.peildatum,
+                                 self.year)  # fmt: skip
+        result = _export_copy.copy_csv(plan, out, self._refs, progress)
+        self._settle(result, plan)
+        return result.count
+
+    def cell_batches(self, size: int) -> Iterator[list[tuple[str, ...]]]:
+        """Instead of iterating (Parquet): the ``_cell`` text of every column, column by column,
+        ``size`` rows at a time."""
+        assert self.copies_csv() and not self.count, "cell_batches: once, instead of iterating"
+        plan = _export_copy.plan(self.rule, self.requester.code, clock.now(), self.peildatum,
+                                 self.year, csv=False)  # fmt: skip
+        result = _export_copy.Result()
+        yield from _export_copy.cell_batches(plan, self._refs, result, size)
+        self._settle(result, plan)
+
+    def _settle(self, result: _export_copy.Result, plan: _export_sql.Plan) -> None:
+        """The count and fields of what was written: the keys of the rows _sql() would yield."""
+        self._copied, self.count = True, result.count
+        if result.count:
+            identity = result.identity
+            self.emitted |= {c for c in self.columns if c != "documents" and (
+                identity or c not in _export_sql.IDENTITY)}  # fmt: skip
+            if result.documents:
+                self.emitted |= set(plan.diploma_fields)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         if SQL_EXPORTS and _export_sql.applies(self.rule):
@@ -168,7 +206,7 @@ class ExportStream:
                 if documents:
                     self.emitted |= document_fields
                 row["documents"] = documents
-            self._refs.write(subject_ref(pgn) + "\n")
+            self._refs.write((subject_ref(pgn) + "\n").encode())
             self.count += 1
             yield row
 
@@ -199,7 +237,7 @@ class ExportStream:
                 ]
                 self.emitted |= {k for d in docs for k in d}
                 row["documents"] = docs
-            self._refs.write(subject_ref(person.pgn) + "\n")
+            self._refs.write((subject_ref(person.pgn) + "\n").encode())
             self.count += 1
             yield row
 
@@ -269,7 +307,7 @@ def export_stream(rule: LegalBasis, requester: Any, trace: str, *, peildatum: dt
     day = peildatum_of(rule, peildatum)
     read = replica.read_alias()
     with (
-        tempfile.TemporaryFile("w+", encoding="ascii") as refs,
+        tempfile.TemporaryFile("w+b") as refs,
         transaction.atomic(),
         transaction.atomic(using=read) if read != "default" else contextlib.nullcontext(),
     ):
@@ -280,4 +318,7 @@ def export_stream(rule: LegalBasis, requester: Any, trace: str, *, peildatum: dt
                                fields=sorted(stream.emitted), channel="export", outcome="disclosed",
                                record_count=stream.count, reason=f"peildatum {day.isoformat()}")  # fmt: skip
         refs.seek(0)
-        write_manifest(entry, (line.rstrip("\n") for line in refs))
+        if stream._copied:
+            _export_copy.write_manifest(entry.pk, refs)
+        else:
+            write_manifest(entry, (line.rstrip(b"\n").decode() for line in refs))
