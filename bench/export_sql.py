@@ -141,9 +141,13 @@ def main() -> None:
         cursor.execute("ALTER SYSTEM SET fsync = on")
         cursor.execute("ALTER SYSTEM SET synchronous_commit = on")
         cursor.execute("SELECT pg_reload_conf()")
-        cursor.execute("SELECT current_setting('fsync'), current_setting('synchronous_commit'),"
-                       " version()")  # fmt: skip
-        fsync, sync, version = cursor.fetchone()
+        for _ in range(50):  # the reload is asynchronous: wait until this backend sees it
+            cursor.execute("SELECT current_setting('fsync'), current_setting('synchronous_commit'),"
+                           " version()")  # fmt: skip
+            fsync, sync, version = cursor.fetchone()
+            if fsync == "on":
+                break
+            time.sleep(0.1)
     versions = DiplomaVersion.objects.count()
     print(f"{version.split(',')[0]}; fsync {fsync}, synchronous_commit {sync}; persons "
           f"{Person.objects.count():,}, document versions {versions:,} (generated in "
