@@ -14,9 +14,12 @@ Pseudonyms (art. 23 lid 3, 26 lid 3, 40, 41, 47, 51, 52; ``_pseudonyms.pseudonym
 references (``logboek.services.subject_ref``) are the same HMAC-SHA256 computed in SQL without an
 extension (RFC 2104): ``sha256(K xor opad || sha256(K xor ipad || message))``, the two padded keys
 computed here and bound as parameters. Each row carries its subject reference and two flags
-(identity in force, documents) in front of the line; they go to the subject manifest (written
-with COPY, in blocks) and give the fields the log row names, so the manifest and the log row
-name exactly what left.
+(identity in force, documents) in front of the line; they go to the subject manifest (COPY into a
+temporary table, then one INSERT in reference order) and give the fields the log row names, so
+the manifest and the log row name exactly what left.
+
+A Parquet export uses the same query with the text of each cell as a column (``plan(csv=False)``,
+``cell_batches``: a server-side cursor, one Arrow array per column and batch).
 """
 
 # ruff: noqa: S608  (the SQL is built from the fixed columns of _export_sql; values are bound)
