@@ -61,19 +61,18 @@ def _statements(db: str, person_id: int) -> list[tuple[str, list[Any]]]:
     return [(versions, [person_id]), (grades, [person_id]), (identity, [person_id])]
 
 
+_MODELS = ((DiplomaVersion, "v"), (Diploma, "d"), (Organisation, "o"), (Programme, "p"),
+           (DiplomaGrade, "g"), (PersonVersion, "pv"))  # fmt: skip
+
+
+def _columns(db: str) -> list[rawread.Columns]:
+    """The columns of version, document, organisation, programme, grade, identity version."""
+    return [rawread.columns(model, alias, db) for model, alias in _MODELS]
+
+
 @functools.cache
 def _sql(db: str) -> tuple[str, str, str]:
-    v, d, o, p, g, pv = (
-        rawread.columns(model, alias, db)
-        for model, alias in (
-            (DiplomaVersion, "v"),
-            (Diploma, "d"),
-            (Organisation, "o"),
-            (Programme, "p"),
-            (DiplomaGrade, "g"),
-            (PersonVersion, "pv"),
-        )  # fmt: skip
-    )
+    v, d, o, p, g, pv = _columns(db)
     of_person = (
         f" FROM {DiplomaVersion._meta.db_table} v JOIN {Diploma._meta.db_table} d"
         " ON d.id = v.diploma_id"
@@ -98,17 +97,7 @@ def _sql(db: str) -> tuple[str, str, str]:
 def _wire(db: str, person: Person, version_rows: list[tuple], grade_rows: list[tuple],
           identity_rows: list[tuple] | None) -> Documents:  # fmt: skip
     connection = connections[db]
-    v, d, o, p, g, pv = (
-        rawread.columns(model, alias, db)
-        for model, alias in (
-            (DiplomaVersion, "v"),
-            (Diploma, "d"),
-            (Organisation, "o"),
-            (Programme, "p"),
-            (DiplomaGrade, "g"),
-            (PersonVersion, "pv"),
-        )  # fmt: skip
-    )
+    v, d, o, p, g, pv = _columns(db)
     grades: dict[int, list[DiplomaGrade]] = {}
     for row in grade_rows:
         grade = cast(DiplomaGrade, g.build(row, 0, db, connection))
