@@ -31,12 +31,9 @@ import struct
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
-from django.db import connection
-
 from diplomaregister.core.csvsafe import FORMULA_START
 from diplomaregister.core.keys import derived_key
 from diplomaregister.law.loaders import LegalBasis
-from diplomaregister.logboek.models import SubjectManifest
 from diplomaregister.verstrekking import _export_sql
 
 BLOCK = 5000  # rows per write of subject references (and per progress step)
@@ -222,24 +219,3 @@ def cell_batches(plan: _export_sql.Plan, refs: IO[bytes], result: Result,
             result.take(("\n".join(prefixes) + "\n").encode("ascii"), refs)
             result.count += len(batch)
             yield columns
-
-
-def write_manifest(entry_id: int, refs: IO[bytes]) -> int:
-    """The subject manifest of log row ``entry_id`` from ``refs`` (one reference per line): COPY
-    into a temporary table, then one INSERT in reference order (``logboek.services.write_manifest``
-    copies a row at a time in export order; sorted, the reference index is filled along its
-    order instead of at random places). Call in the transaction of the log row."""
-    table = connection.ops.quote_name(SubjectManifest._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE export_refs (subject_ref text) ON COMMIT DROP")
-        with cursor.copy("COPY export_refs (subject_ref) FROM STDIN") as copy:  # type: ignore[attr-defined]
-            while block := refs.read((REF + 1) * 20 * BLOCK):
-                copy.write(block)
-        cursor.execute(
-            f"INSERT INTO {table} (entry_id, subject_ref) SELECT %s, subject_ref FROM export_refs"
-            ' ORDER BY subject_ref COLLATE "C"',
-            [entry_id],
-        )
-        count = cursor.rowcount
-        cursor.execute("DROP TABLE export_refs")
-    return int(count)

@@ -24,7 +24,12 @@ from django.db.models import Max
 
 from diplomaregister.core import clock, replica
 from diplomaregister.law.loaders import LegalBasis, organisation_kinds, person_level_outputs
-from diplomaregister.logboek.services import log_disclosure, subject_ref, write_manifest
+from diplomaregister.logboek.services import (
+    log_disclosure,
+    subject_ref,
+    write_manifest,
+    write_manifest_file,
+)
 from diplomaregister.register.history import resolve
 from diplomaregister.register.models import (
     DiplomaStatus,
@@ -319,6 +324,6 @@ def export_stream(rule: LegalBasis, requester: Any, trace: str, *, peildatum: dt
                                record_count=stream.count, reason=f"peildatum {day.isoformat()}")  # fmt: skip
         refs.seek(0)
         if stream._copied:
-            _export_copy.write_manifest(entry.pk, refs)
+            write_manifest_file(entry, refs)
         else:
             write_manifest(entry, (line.rstrip(b"\n").decode() for line in refs))
