@@ -16,13 +16,15 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from io import BytesIO
-from typing import Any
+from typing import Any, cast
 
+from django.db import connections, router
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from diplomaregister.core import rawread
 from diplomaregister.extracts import codes
 from diplomaregister.extracts.content import (
     Course,
@@ -35,6 +37,7 @@ from diplomaregister.extracts.content import (
 )
 from diplomaregister.extracts.models import Extract
 from diplomaregister.extracts.signing import trust_root
+from diplomaregister.register.models import Person
 from diplomaregister.verstrekking import engine, naming
 
 logger = logging.getLogger(__name__)
@@ -260,7 +263,7 @@ def verify_file(data: bytes, *, channel: str = "web", language: str | None = Non
     if result.signature != VALID:
         return result
     digest = hashlib.sha256(data).hexdigest()
-    extract = Extract.objects.select_related("person").filter(pdf_sha256=digest).first()
+    extract = _extract_by("pdf_sha256", digest)
     return _finish(result, extract, channel, language)
 
 
@@ -270,5 +273,26 @@ def verify_code(typed: str, *, channel: str = "web", language: str | None = None
     code = codes.normalise(typed)
     # Hash even a malformed code, so both paths cost the same.
     digest = codes.code_hash(code or "-" * codes.LENGTH)
-    extract = Extract.objects.select_related("person").filter(code_hash=digest).first()
+    extract = _extract_by("code_hash", digest)
     return _finish(result, extract if code else None, channel, language)
+
+
+def _extract_by(column: str, digest: str) -> Extract | None:
+    """The extract with this hash (``code_hash`` or ``pdf_sha256``) and its holder, in one statement
+    written once (core.rawread) rather than a queryset compiled per request."""
+    assert column in ("code_hash", "pdf_sha256")
+    db = router.db_for_read(Extract) or "default"
+    connection = connections[db]
+    e, pe = rawread.columns(Extract, "e", db), rawread.columns(Person, "pe", db)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {e.sql}, {pe.sql} FROM {Extract._meta.db_table} e"  # noqa: S608 (model tables)
+            f" JOIN {Person._meta.db_table} pe ON pe.id = e.person_id WHERE e.{column} = %s LIMIT 1",
+            [digest],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    extract = cast(Extract, e.build(row, 0, db, connection))
+    extract.person = cast(Person, pe.build(row, e.width, db, connection))
+    return extract

@@ -35,6 +35,7 @@ from diplomaregister.portal_institution.corrections import (
     OPEN,
     CorrectionError,
     DuplicateRequest,
+    pending_documents,
     requests_of_holder,
     submit_request,
 )
@@ -145,10 +146,8 @@ def home(request: HttpRequest, pgn: str) -> HttpResponse:
     disclosure = _disclose(request, pgn, (*HOME_FIELDS, _programme_field()))
     if disclosure is None:
         return render(request, "portal_holder/unknown.html")
-    pending = set()
-    if disclosure.person is not None:  # documents with a correction request not answered yet
-        requests = requests_of_holder(disclosure.person).filter(status__in=OPEN)
-        pending = set(requests.values_list("diploma_id", flat=True))
+    # documents with a correction request not answered yet
+    pending = pending_documents(disclosure.person) if disclosure.person is not None else set()
     return render(
         request,
         "portal_holder/home.html",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from diplomaregister.core import clock
@@ -70,6 +71,20 @@ def requests_of_holder(person: Person) -> QuerySet[CorrectionRequest]:
         .select_related("diploma__organisation")
         .order_by("-created_at")
     )
+
+
+def pending_documents(person: Person) -> set[int]:
+    """The documents of the holder with a correction request not answered yet (the holder's home
+    page marks them): one statement written once, not a queryset compiled per page view."""
+    table = CorrectionRequest._meta.db_table
+    marks = ", ".join(["%s"] * len(OPEN))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT DISTINCT diploma_id FROM {table} WHERE person_id = %s"  # noqa: S608 (model table)
+            f" AND status IN ({marks})",
+            [person.pk, *OPEN],
+        )
+        return {row[0] for row in cursor.fetchall()}
 
 
 def queue_for_organisation(org: Organisation) -> QuerySet[CorrectionRequest]:
