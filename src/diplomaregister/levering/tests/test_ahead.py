@@ -26,7 +26,8 @@ pytestmark = [
 ]
 
 
-def test_chunks_prepared_in_a_child_process_equal_the_per_record_path(monkeypatch, school, clock):
+def _record_processes(monkeypatch) -> list[Any]:  # type: ignore[no-untyped-def]
+    """Every delivery's preparing processes (None: prepared in the thread), as they are made."""
     used: list[Any] = []
     real = _ahead._processes
 
@@ -36,8 +37,13 @@ def test_chunks_prepared_in_a_child_process_equal_the_per_record_path(monkeypatc
             used.append(processes)
             yield processes
 
-    monkeypatch.setattr(_ahead, "PROCESS_FROM", 2)
     monkeypatch.setattr(_ahead, "_processes", recorded)
+    return used
+
+
+def test_chunks_prepared_in_a_child_process_equal_the_per_record_path(monkeypatch, school, clock):
+    used = _record_processes(monkeypatch)
+    monkeypatch.setattr(_ahead, "PROCESS_FROM", 2)
     university = OrganisationFactory(kind="universiteit", bekostigd=True)
     batches = _batches(school, university)
     batches[1][1].append(vo_record(1, vo_profile="EM"))  # a chunk that falls back, from the child
@@ -46,16 +52,7 @@ def test_chunks_prepared_in_a_child_process_equal_the_per_record_path(monkeypatc
 
 
 def test_a_delivery_of_one_short_chunk_forks_nothing(monkeypatch, school, clock):
-    used: list[Any] = []
-    real = _ahead._processes
-
-    @contextmanager
-    def recorded(wanted: bool):  # type: ignore[no-untyped-def]
-        with real(wanted) as processes:
-            used.append(processes)
-            yield processes
-
-    monkeypatch.setattr(_ahead, "_processes", recorded)
+    used = _record_processes(monkeypatch)
     from diplomaregister.levering import pipeline
 
     delivery = pipeline.run(pipeline.start(school, channel="api"), [vo_record(1), vo_record(2)])
