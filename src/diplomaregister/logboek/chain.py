@@ -26,10 +26,15 @@ CHAIN_MARK = -918273646  # numbers no row has: where SQL splices in the real cha
 SEQ_MARK = -918273645
 
 
+# what json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) builds on each
+# call, built once
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(values: dict[str, Any]) -> str:
     data = {k: values[k] for k in HASHED}
     data["occurred_at"] = values["occurred_at"].isoformat(timespec="microseconds")
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(data)
 
 
 def canonical_parts(values: dict[str, Any]) -> tuple[str, str, str]:

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 
 from diplomaregister.core import clock
 from diplomaregister.core.keys import keyed_hash
@@ -165,26 +165,55 @@ _APPEND_WAIT = _APPEND_SQL.format(pick=_PICK_WAIT, hash=_HASH, columns=_COLUMN_L
 CHAIN_LOCK = 0x4C4F48  # first key of the advisory lock that holds one chain (second: the chain)
 
 
+_PREPARING: list[type] = []  # the cursor class, made once (psycopg is imported lazily)
+
+
+def _preparing_class() -> type:
+    if not _PREPARING:
+        import psycopg
+
+        class Preparing(psycopg.Cursor):  # type: ignore[type-arg]
+            logged = False  # set when Django logs the queries (its log reads the text from _query)
+
+            def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+                done = super().execute(query, params, prepare=True, **kwargs)
+                if self.logged:
+                    self._query = self._convert_query(query, params)
+                return done
+
+        _PREPARING.append(Preparing)
+    return _PREPARING[0]
+
+
 @contextlib.contextmanager
-def _prepared_cursor() -> Iterator[Any]:
+def _prepared_cursor(db: Any) -> Iterator[Any]:
     """A cursor with server-side binding on Django's connection (same session and transaction) that
     prepares what it runs: the append is parsed and planned once per connection, its values sent
     apart from the text. Django's own cursors bind on the client, which cannot prepare (the
     connection's ``prepare_threshold`` is set in settings: Django's default None forbids preparing
-    altogether); see docs/deploy.md for PgBouncer. Wrapped as Django wraps its cursors (errors as Django's database
-    errors, visible to query logging and execute wrappers)."""
-    import psycopg
+    altogether); see docs/deploy.md for PgBouncer.
 
-    class Preparing(psycopg.Cursor):
-        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-            done = super().execute(query, params, prepare=True, **kwargs)
-            if connection.queries_logged:  # Django's query log reads the text from _query
-                self._query = self._convert_query(query, params)
-            return done
+    One cursor is kept per database connection (a new connection gets a new one). When something
+    watches the queries (query logging, execute wrappers such as the replica router's tests) the
+    cursor is wrapped as Django wraps its own; otherwise it runs bare, its errors still turned into
+    Django's database errors. Either way the statement is the same, on the same session."""
+    db.ensure_connection()
+    raw = db.connection
+    if db.queries_logged or db.execute_wrappers:
+        watched = _preparing_class()(raw)
+        watched.logged = db.queries_logged
+        with db._prepare_cursor(watched) as cursor:
+            yield cursor
+        return
+    cached = getattr(db, "_log_cursor", None)
+    if cached is None or cached[0] is not raw or cached[1].closed:
+        cached = (raw, _preparing_class()(raw))
+        db._log_cursor = cached
+    with db.wrap_database_errors:
+        yield cached[1]
 
-    connection.ensure_connection()
-    with connection._prepare_cursor(Preparing(connection.connection)) as cursor:  # type: ignore[attr-defined]
-        yield cursor
+
+_ENTRY_FIELDS = [f.attname for f in LogEntry._meta.concrete_fields]
 
 
 def _append_postgresql(values: dict[str, Any], extra: dict[str, str]) -> LogEntry:
@@ -194,7 +223,9 @@ def _append_postgresql(values: dict[str, Any], extra: dict[str, str]) -> LogEntr
     params = {**values, **extra, "fields": json.dumps(values["fields"]), "a": a, "b": b, "c": c,
               "wait_for": random.randint(1, CHAINS),  # noqa: S311
               "chains": CHAINS, "lock": CHAIN_LOCK}  # (load spreading, not security)  # fmt: skip
-    with _prepared_cursor() as cursor:
+    # the connection itself: each attribute of the ``connection`` proxy is a look-up of its own
+    db = connections[DEFAULT_DB_ALIAS]
+    with _prepared_cursor(db) as cursor:
         for sql in (_APPEND_FREE, _APPEND_WAIT):
             cursor.execute(sql, params)
             row = cursor.fetchone()
@@ -205,8 +236,10 @@ def _append_postgresql(values: dict[str, Any], extra: dict[str, str]) -> LogEntr
             cursor.execute(_APPEND_WAIT, params)
             row = cursor.fetchone()
     pk, number, seq, prev_hash, digest = row
-    return LogEntry(pk=pk, **{**values, "chain": number, "seq": seq}, **extra, prev_hash=prev_hash,
-                    row_hash=digest)  # fmt: skip
+    stored = {**values, **extra, "id": pk, "chain": number, "seq": seq, "prev_hash": prev_hash,
+              "row_hash": digest}  # fmt: skip
+    # the row as stored (positional: the model's quick path), marked as loaded from the database
+    return LogEntry.from_db(db.alias, _ENTRY_FIELDS, [stored[name] for name in _ENTRY_FIELDS])
 
 
 ANCHOR_EVERY = 60.0  # seconds between anchors written by one process
