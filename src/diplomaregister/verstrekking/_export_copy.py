@@ -148,10 +148,12 @@ def _columns(rule: LegalBasis, recipient_code: str, csv: bool) -> _export_sql.Co
 
 
 def plan(rule: LegalBasis, recipient_code: str, now: dt.datetime, day: dt.date,
-         year: int | None, *, csv: bool = True) -> _export_sql.Plan:  # fmt: skip
+         year: int | None, *, csv: bool = True,
+         persons: tuple[int, int] | None = None) -> _export_sql.Plan:  # fmt: skip
     """The query of a CSV export (``csv``: one column, the prefix and the line) or of the cells
-    of each row (the prefix, then one column per export column)."""
-    return _export_sql.plan(rule, now, day, year, _columns(rule, recipient_code, csv))
+    of each row (the prefix, then one column per export column); ``persons``: one part of it
+    (``_export_sql.plan``)."""
+    return _export_sql.plan(rule, now, day, year, _columns(rule, recipient_code, csv), persons)
 
 
 class Result:
@@ -172,14 +174,17 @@ def copy_csv(plan: _export_sql.Plan, out: IO[bytes], refs: IO[bytes],
              progress: Callable[[int], Any] | None = None) -> Result:  # fmt: skip
     """Stream the rows of ``plan`` (a ``plan()`` above) as CSV lines into ``out``, their subject
     references (one per line) into ``refs``. Call inside the export's transaction."""
+    with _export_sql.reader_cursor() as cursor:
+        return _copy(cursor, plan, out, refs, progress)
+
+
+def _copy(cursor: Any, plan: _export_sql.Plan, out: IO[bytes], refs: IO[bytes],
+          progress: Callable[[int], Any] | None) -> Result:  # fmt: skip
     result = Result()
     write = out.write
     prefixes: list[bytes] = []
     first = True
-    with (
-        _export_sql.reader_cursor() as cursor,
-        cursor.copy(f"COPY ({plan.sql}) TO STDOUT (FORMAT binary)", plan.params) as copy,
-    ):
+    with cursor.copy(f"COPY ({plan.sql}) TO STDOUT (FORMAT binary)", plan.params) as copy:
         for data in copy:
             if first:  # the header: signature, flags, extension area
                 first = False

@@ -209,9 +209,10 @@ def document_text(diploma_fields: list[str]) -> str:
     ])  # fmt: skip
 
 
-def grades_text(grade_table: str) -> str:
+def grades_text(grade_table: str, versions: str = "") -> str:
     """The ``gr`` CTE: the grades of each version as JSON text (quotes doubled), in subject
-    order, the HO course results left out (those are course_results)."""
+    order, the HO course results left out (those are course_results). ``versions``: a condition
+    on the version id (``{a}``), for one part of a split export."""
     grade = _object(
         [("subject_code", "text", "g.subject_code"), ("subject_name", "text", "g.subject_name")]
         + [(d, "decimal", f"g.{d}") for d in DECIMALS]
@@ -219,7 +220,8 @@ def grades_text(grade_table: str) -> str:
     return (
         f"SELECT g.diploma_version_id, '[' || string_agg({grade}, ', ' ORDER BY g.subject_code"
         f" COLLATE \"C\") || ']' AS grades FROM {grade_table} g WHERE g.credits_ec IS NULL"
-        " AND g.pass_result = '' AND g.result_date IS NULL GROUP BY g.diploma_version_id"
+        f" AND g.pass_result = '' AND g.result_date IS NULL"
+        f"{versions.format(a='g.diploma_version_id')} GROUP BY g.diploma_version_id"
     )
 
 
@@ -247,11 +249,13 @@ Columns = Callable[[list[str], list[str], dict[str, Any]], list[str]]
 
 
 def plan(rule: LegalBasis, now: dt.datetime, day: dt.date, year: int | None,
-         columns: Columns | None = None) -> Plan:  # fmt: skip
+         columns: Columns | None = None, persons: tuple[int, int] | None = None) -> Plan:  # fmt: skip
     """The one query of an export under ``rule`` (columns: pgn, has identity, the person fields
     in order, the documents as JSON text when the basis has document fields). ``columns`` (the
     CSV path): the select list instead, from (person fields, document fields, params), with
-    ``per.documents`` the documents already as ``json.dumps`` text."""
+    ``per.documents`` the documents already as ``json.dumps`` text. ``persons``: only the persons
+    with ``low <= id < high``, the range applied inside every part of the query (one part of an
+    export split over several server processes)."""
     fields = _scope.fields_for(rule, None, None)
     person_level = person_level_outputs()
     person_fields = [f for f in fields if f in person_level]
@@ -271,12 +275,31 @@ def plan(rule: LegalBasis, now: dt.datetime, day: dt.date, year: int | None,
         "{a}.recorded_at <= %(now)s AND {a}.valid_from <= %(day)s"
         " AND ({a}.valid_to IS NULL OR {a}.valid_to > %(day)s)"
     )
+    # the person range of a part (empty for the whole export): on the person, or through the
+    # document / enrolment / version the row belongs to
+    of = {"person": "", "diploma": "", "version": "", "enrolment": ""}
+    if persons is not None:
+        params["low"], params["high"] = persons
+
+        def span(a: str) -> str:
+            return f"{a}person_id >= %(low)s AND {a}person_id < %(high)s"
+
+        of = {
+            "person": f" AND {span('v.')}",
+            "diploma": f" AND {{a}} IN (SELECT id FROM {t['diploma']} WHERE {span('')})",
+            "version": (f" AND {{a}} IN (SELECT x.id FROM {t['version']} x JOIN {t['diploma']} y"
+                        f" ON y.id = x.diploma_id WHERE {span('y.')})"),
+            "enrolment": f" AND {{a}} IN (SELECT id FROM {t['enrolment']} WHERE {span('')})",
+        }  # fmt: skip
     ctes = [
         f"iv AS (SELECT DISTINCT ON (v.person_id) {NARROW}iv FROM {t['identity']} v"
-        f" WHERE {in_force.format(a='v')} ORDER BY v.person_id, v.version DESC)"
+        f" WHERE {in_force.format(a='v')}{of['person']}"
+        " ORDER BY v.person_id, v.version DESC)"
     ]
     joins = ["LEFT JOIN iv ON iv.person_id = pe.id"]
     where = ["pe.merged_into_id IS NULL"]
+    if persons is not None:
+        where.append("pe.id >= %(low)s AND pe.id < %(high)s")
     with_documents = bool(diploma_fields) or "ho_document_since_1996" in person_fields
     if with_documents:
         filters = ["cur.date_of_issue <= %(day)s", "cur.status <> %(earned)s",  # _projection.visible
@@ -304,17 +327,19 @@ def plan(rule: LegalBasis, now: dt.datetime, day: dt.date, year: int | None,
             aggregates.append(f"{documents} AS documents")
         ctes.append(
             f"cur AS (SELECT DISTINCT ON (v.diploma_id) {NARROW}cur FROM {t['version']} v"
-            f" WHERE {in_force.format(a='v')} ORDER BY v.diploma_id, v.version DESC)"
+            f" WHERE {in_force.format(a='v')}{of['diploma'].format(a='v.diploma_id')}"
+            " ORDER BY v.diploma_id, v.version DESC)"
         )
         extra = ""
         if "corrected" in diploma_fields:
             ctes.append(
                 f"fix AS (SELECT diploma_id, min(version) AS first_correction FROM {t['version']}"
-                " WHERE change = 'correction' GROUP BY diploma_id)"
+                f" WHERE change = 'correction'{of['diploma'].format(a='diploma_id')}"
+                " GROUP BY diploma_id)"
             )
             extra += " LEFT JOIN fix ON fix.diploma_id = cur.diploma_id"
         if columns is not None and "grades" in diploma_fields:
-            ctes.append(f"gr AS ({grades_text(t['grade'])})")
+            ctes.append(f"gr AS ({grades_text(t['grade'], of['version'])})")
             extra += " LEFT JOIN gr ON gr.diploma_version_id = cur.id"
         ctes.append(
             f"per AS (SELECT d.person_id, {', '.join(aggregates)} FROM cur"
@@ -330,7 +355,8 @@ def plan(rule: LegalBasis, now: dt.datetime, day: dt.date, year: int | None,
     if "ho_enrolled_on_peildatum" in person_fields:
         ctes.append(
             f"ev AS (SELECT DISTINCT ON (v.enrolment_id) {NARROW}ev FROM {t['enrolment_version']} v"
-            f" WHERE {in_force.format(a='v')} ORDER BY v.enrolment_id, v.version DESC)"
+            f" WHERE {in_force.format(a='v')}{of['enrolment'].format(a='v.enrolment_id')}"
+            " ORDER BY v.enrolment_id, v.version DESC)"
         )
         ctes.append(
             f"enr AS (SELECT DISTINCT e.person_id FROM ev JOIN {t['enrolment']} e"
@@ -375,11 +401,16 @@ def reader_cursor(name: str = "") -> Iterator[Any]:
     raw = reader.connection
     assert raw is not None
     with raw.cursor() as settings:  # for this export's transaction only
-        settings.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")  # sorts and hashes in memory
-        settings.execute("SET LOCAL jit = off")  # compiling costs more than it saves here
-        settings.execute("SET LOCAL DateStyle = 'ISO, YMD'")  # date::text as date.isoformat()
+        export_settings(settings)
     with raw.cursor(name=name) as cursor:
         yield cursor
+
+
+def export_settings(cursor: Any) -> None:
+    """This export's settings, for its transaction only (a raw cursor)."""
+    cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")  # sorts and hashes in memory
+    cursor.execute("SET LOCAL jit = off")  # compiling costs more than it saves here
+    cursor.execute("SET LOCAL DateStyle = 'ISO, YMD'")  # date::text as date.isoformat()
 
 
 def rows(plan: Plan) -> Iterator[tuple[str, dict[str, Any], list[dict[str, Any]] | None]]:

@@ -39,7 +39,13 @@ from diplomaregister.register.models import (
     PersonVersion,
 )
 from diplomaregister.register.selectors import DiplomaState
-from diplomaregister.verstrekking import _export_copy, _export_sql, _projection, _scope
+from diplomaregister.verstrekking import (
+    _export_copy,
+    _export_parts,
+    _export_sql,
+    _projection,
+    _scope,
+)
 from diplomaregister.verstrekking._pseudonyms import pseudonym
 
 SETTLE = dt.timedelta(seconds=60)
@@ -152,9 +158,15 @@ class ExportStream:
         """Instead of iterating: write the rows as CSV lines (without the header) into ``out``,
         as ``abonnementen.exports`` writes the rows it iterates; returns the number of rows."""
         assert self.copies_csv() and not self.count, "copy_csv: once, instead of iterating"
-        plan = _export_copy.plan(self.rule, self.requester.code, clock.now(), self.peildatum,
-                                 self.year)  # fmt: skip
-        result = _export_copy.copy_csv(plan, out, self._refs, progress)
+        now = clock.now()
+        plan = _export_copy.plan(self.rule, self.requester.code, now, self.peildatum, self.year)
+        ranges = _export_parts.ranges()
+        if ranges:  # a large export: one server process per range, on this export's snapshot
+            plans = [_export_copy.plan(self.rule, self.requester.code, now, self.peildatum,
+                                       self.year, persons=r) for r in ranges]  # fmt: skip
+            result = _export_parts.copy_csv(plans, out, self._refs, progress)
+        else:
+            result = _export_copy.copy_csv(plan, out, self._refs, progress)
         self._settle(result, plan)
         return result.count
 

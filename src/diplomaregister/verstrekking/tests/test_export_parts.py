@@ -1,0 +1,85 @@
+"""A CSV export split over several server processes on one exported snapshot
+(``_export_parts``) writes exactly the file, log row fields and subject manifest of the single
+query (``_export_copy``), which test_export_sql holds equal to the Python path; and every part
+reads the export's snapshot, not a later one."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from diplomaregister.law.loaders import legal_bases
+from diplomaregister.logboek.services import subject_ref
+from diplomaregister.register import services
+from diplomaregister.register.factories import DiplomaDataFactory, PersonDataFactory
+from diplomaregister.verstrekking import _export_parts
+from diplomaregister.verstrekking.tests import conftest, test_export_sql
+from diplomaregister.verstrekking.tests.test_export_sql import BULK, OPTIONS, _file, _spy
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="the SQL export path")
+
+
+def _made(fixture):  # the function behind a fixture of test_export_sql or conftest
+    return fixture.__wrapped__
+
+
+@pytest.fixture
+def awkward(transactional_db, clock):
+    """test_export_sql's data, committed: the parts' own connections see committed data only."""
+    with transaction.atomic():
+        world = _made(conftest.world)(None, clock)
+        return _made(test_export_sql.awkward)(_made(test_export_sql.varied)(world, clock))
+
+
+@pytest.mark.parametrize("parts", [2, 3])
+@pytest.mark.parametrize("code", BULK)
+def test_a_split_export_is_the_single_querys_file(awkward, code, parts, monkeypatch, tmp_path):
+    rule = legal_bases()[code]
+    requester = awkward.requester(awkward.org(rule.recipient_kinds[0], f"R{code.upper()}"))
+    split: list = []
+    monkeypatch.setattr(_export_parts, "copy_csv", _spy(_export_parts.copy_csv, split))
+    monkeypatch.setattr(_export_parts, "PARTS", parts)
+    for index, options in enumerate(OPTIONS):
+        monkeypatch.setattr(_export_parts, "SPLIT_FROM", 10**12)  # never split
+        single = _file(requester, code, options, tmp_path / f"{index}-single.csv")
+        monkeypatch.setattr(_export_parts, "SPLIT_FROM", 0)  # always split
+        parted = _file(requester, code, options, tmp_path / f"{index}-parts.csv")
+        assert parted == single, (code, options)
+    assert len(split) == len(OPTIONS) and all(len(call[0]) == parts for call in split)
+
+
+def test_every_part_reads_the_exports_snapshot(awkward, monkeypatch, tmp_path):
+    """A diploma committed after the export took its snapshot, before the parts start, is in
+    none of them: a part with a snapshot of its own would let it in."""
+    requester = awkward.requester(awkward.org("cbs", "CBS"))
+    monkeypatch.setattr(_export_parts, "SPLIT_FROM", 0)
+    late = PersonDataFactory()
+    importer = _export_parts._importer
+    committed = []
+
+    def commit_then_import(reader, snapshot, zone):
+        if not committed:  # once, from another connection (a thread has its own)
+
+            def record():
+                with transaction.atomic():
+                    services.record_diploma(late, DiplomaDataFactory(),
+                                            organisation=awkward.school)  # fmt: skip
+                connections.close_all()
+
+            thread = threading.Thread(target=record)
+            thread.start()
+            thread.join()
+            committed.append(True)
+        return importer(reader, snapshot, zone)
+
+    before = _file(requester, "art55", {}, tmp_path / "before.csv")
+    monkeypatch.setattr(_export_parts, "_importer", commit_then_import)
+    during = _file(requester, "art55", {}, tmp_path / "during.csv")
+    assert committed
+    assert during == before
+    assert subject_ref(late.pgn) not in during["manifest"]
+    after = _file(requester, "art55", {}, tmp_path / "after.csv")  # the next export has it
+    assert subject_ref(late.pgn) in after["manifest"]
+    assert after["count"] == before["count"] + 1
