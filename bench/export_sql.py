@@ -11,6 +11,8 @@ them off). Measured in the same run on the same rows:
     ``disclose_stream``, ``ExportStream.copy_csv``: the ``_export_sql`` query finishing each CSV
     line, subject references in SQL, ``COPY ... TO STDOUT (FORMAT binary)`` into the file; the
     manifest and the log row as shipped);
+  * the SQL path as one query (``_export_parts.SPLIT_FROM`` raised: one server process instead of
+    ``_export_parts.PARTS`` on one exported snapshot);
   * Python path: the same export with ``_stream.SQL_EXPORTS = False`` (the look-up projection per
     person, in chunks);
   * baseline: ``COPY (SELECT ...) TO STDOUT (FORMAT csv)`` into a file of the same documents (the
@@ -46,7 +48,7 @@ from diplomaregister.abonnementen.exports import export  # noqa: E402
 from diplomaregister.core import clock  # noqa: E402
 from diplomaregister.organisations.models import Organisation  # noqa: E402
 from diplomaregister.register.models import DiplomaVersion, Person  # noqa: E402
-from diplomaregister.verstrekking import _stream, engine  # noqa: E402
+from diplomaregister.verstrekking import _export_parts, _stream, engine  # noqa: E402
 
 VERSIONS_PER_PERSON = 1.15
 
@@ -106,16 +108,20 @@ def copy_baseline() -> tuple[float, int, int]:
     return seconds, rows, size
 
 
-def run_export(requester: engine.Requester, sql: bool) -> tuple[float, int, int]:
+def run_export(
+    requester: engine.Requester, sql: bool, split: bool = True
+) -> tuple[float, int, int]:
     out = TMP / f"art55-{'sql' if sql else 'python'}.csv"
-    saved = _stream.SQL_EXPORTS
+    saved, saved_from = _stream.SQL_EXPORTS, _export_parts.SPLIT_FROM
     _stream.SQL_EXPORTS = sql
+    if not split:
+        _export_parts.SPLIT_FROM = 10**15  # one query, one server process
     try:
         start = time.perf_counter()
         rows = export(requester, "art55", out, "csv")
         seconds = time.perf_counter() - start
     finally:
-        _stream.SQL_EXPORTS = saved
+        _stream.SQL_EXPORTS, _export_parts.SPLIT_FROM = saved, saved_from
     size = out.stat().st_size
     out.unlink()
     return seconds, rows, size
@@ -156,16 +162,18 @@ def main() -> None:
         code="CBS", kind="cbs", name="Centraal Bureau voor de Statistiek"
     )
     requester = engine.Requester(kind="organisation", organisation=cbs, label="CBS")
-    results: dict[str, list[tuple[float, int, int]]] = {"copy": [], "sql": [], "python": []}
+    results: dict[str, list[tuple[float, int, int]]] = {"copy": [], "sql": [], "single": [],
+                                                         "python": []}  # fmt: skip
     for index in range(args.runs):
-        order = ["copy", "sql", "python"] if index % 2 == 0 else ["python", "sql", "copy"]
+        order = ["copy", "sql", "single", "python"]
+        order = order if index % 2 == 0 else order[::-1]
         for variant in order:
             if variant == "python" and args.no_python:
                 continue
             if variant == "copy":
                 result = copy_baseline()
             else:
-                result = run_export(requester, variant == "sql")
+                result = run_export(requester, variant != "python", split=variant == "sql")
             results[variant].append(result)
             seconds, rows, size = result
             unit = "document rows" if variant == "copy" else "person rows"
@@ -177,6 +185,10 @@ def main() -> None:
           f"rows/s); SQL-path export {sql_s:.1f} s ({sql_rows / sql_s:,.0f} person rows/s, "
           f"{copy_rows / sql_s:,.0f} documents/s)")  # fmt: skip
     print(f"SQL-path export / COPY baseline: {copy_s / sql_s:.2f} (time ratio; target >= 0.5)")
+    single_s, _, _ = min(results["single"])
+    print(f"the same as one query (one server process): {single_s:.1f} s, "
+          f"{copy_s / single_s:.2f} of COPY; split over {_export_parts.PARTS} parts "
+          f"{single_s / sql_s:.2f}x faster")  # fmt: skip
     if results["python"]:
         py_s, py_rows, _ = min(results["python"])
         print(f"Python-path export {py_s:.1f} s ({py_rows / py_s:,.0f} person rows/s): "
