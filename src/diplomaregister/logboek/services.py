@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import logging
 import random
@@ -165,24 +166,21 @@ _APPEND_WAIT = _APPEND_SQL.format(pick=_PICK_WAIT, hash=_HASH, columns=_COLUMN_L
 CHAIN_LOCK = 0x4C4F48  # first key of the advisory lock that holds one chain (second: the chain)
 
 
-_PREPARING: list[type] = []  # the cursor class, made once (psycopg is imported lazily)
-
-
+@functools.cache
 def _preparing_class() -> type:
-    if not _PREPARING:
-        import psycopg
+    """The cursor class that prepares what it runs (made once: psycopg is imported lazily)."""
+    import psycopg
 
-        class Preparing(psycopg.Cursor):  # type: ignore[type-arg]
-            logged = False  # set when Django logs the queries (its log reads the text from _query)
+    class Preparing(psycopg.Cursor):  # type: ignore[type-arg]
+        logged = False  # set when Django logs the queries (its log reads the text from _query)
 
-            def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
-                done = super().execute(query, params, prepare=True, **kwargs)
-                if self.logged:
-                    self._query = self._convert_query(query, params)
-                return done
+        def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+            done = super().execute(query, params, prepare=True, **kwargs)
+            if self.logged:
+                self._query = self._convert_query(query, params)
+            return done
 
-        _PREPARING.append(Preparing)
-    return _PREPARING[0]
+    return Preparing
 
 
 @contextlib.contextmanager
@@ -205,12 +203,11 @@ def _prepared_cursor(db: Any) -> Iterator[Any]:
         with db._prepare_cursor(watched) as cursor:
             yield cursor
         return
-    cached = getattr(db, "_log_cursor", None)
-    if cached is None or cached[0] is not raw or cached[1].closed:
-        cached = (raw, _preparing_class()(raw))
-        db._log_cursor = cached
+    cursor = getattr(db, "_log_cursor", None)
+    if cursor is None or cursor.closed or cursor.connection is not raw:
+        cursor = db._log_cursor = _preparing_class()(raw)
     with db.wrap_database_errors:
-        yield cached[1]
+        yield cursor
 
 
 _ENTRY_FIELDS = [f.attname for f in LogEntry._meta.concrete_fields]

@@ -169,6 +169,12 @@ class Result:
         self.documents = self.documents or HAS_DOCUMENTS in block
         refs.write(block.translate(None, HAS_IDENTITY + HAS_DOCUMENTS + NONE))
 
+    def add(self, other: Result) -> None:
+        """Count in another part of the same export."""
+        self.count += other.count
+        self.identity = self.identity or other.identity
+        self.documents = self.documents or other.documents
+
 
 def copy_csv(plan: _export_sql.Plan, out: IO[bytes], refs: IO[bytes],
              progress: Callable[[int], Any] | None = None) -> Result:  # fmt: skip

@@ -15,6 +15,7 @@ the export's transaction sees; nothing is written by them.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -35,8 +36,11 @@ LAST = 2**63 - 1  # the end of the last range: persons the range query did not s
 def ranges() -> list[tuple[int, int]]:
     """The person id ranges ``[low, high)`` of the parts, or ``[]`` when the export is better
     done as one query (``SPLIT_FROM``; 0: always split). Call inside the export's transaction."""
-    table = connections[replica.read_alias()].ops.quote_name(Person._meta.db_table)
-    with connections[replica.read_alias()].cursor() as cursor:
+    if PARTS < 2:
+        return []
+    reader = connections[replica.read_alias()]
+    table = reader.ops.quote_name(Person._meta.db_table)
+    with reader.cursor() as cursor:
         if SPLIT_FROM:
             cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
             row = cursor.fetchone()
@@ -44,11 +48,11 @@ def ranges() -> list[tuple[int, int]]:
                 return []
         cursor.execute(f"SELECT min(id), max(id) FROM {table}")  # noqa: S608 (a table name)
         low, high = cursor.fetchone()
-    if low is None or PARTS < 2:
+    if low is None:
         return []
     step = (high - low + 1) / PARTS
     bounds = [0] + [low + round(step * i) for i in range(1, PARTS)] + [LAST]
-    return list(zip(bounds, bounds[1:], strict=False))
+    return list(itertools.pairwise(bounds))
 
 
 def copy_csv(plans: list[_export_sql.Plan], out: IO[bytes], refs: IO[bytes],
@@ -79,9 +83,7 @@ def copy_csv(plans: list[_export_sql.Plan], out: IO[bytes], refs: IO[bytes],
                 for spill, target in ((data, out), (names, refs)):
                     spill.seek(0)
                     shutil.copyfileobj(spill, target, 1 << 20)
-                result.count += part.count
-                result.identity = result.identity or part.identity
-                result.documents = result.documents or part.documents
+                result.add(part)
                 if progress:
                     progress(part.count)
         return result

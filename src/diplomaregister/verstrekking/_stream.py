@@ -159,15 +159,15 @@ class ExportStream:
         as ``abonnementen.exports`` writes the rows it iterates; returns the number of rows."""
         assert self.copies_csv() and not self.count, "copy_csv: once, instead of iterating"
         now = clock.now()
-        plan = _export_copy.plan(self.rule, self.requester.code, now, self.peildatum, self.year)
-        ranges = _export_parts.ranges()
-        if ranges:  # a large export: one server process per range, on this export's snapshot
-            plans = [_export_copy.plan(self.rule, self.requester.code, now, self.peildatum,
-                                       self.year, persons=r) for r in ranges]  # fmt: skip
+        ranges = _export_parts.ranges()  # a large export: one server process per range
+        spans: list[tuple[int, int] | None] = [*ranges] or [None]  # None: the whole export
+        plans = [_export_copy.plan(self.rule, self.requester.code, now, self.peildatum, self.year,
+                                   persons=span) for span in spans]  # fmt: skip
+        if ranges:
             result = _export_parts.copy_csv(plans, out, self._refs, progress)
         else:
-            result = _export_copy.copy_csv(plan, out, self._refs, progress)
-        self._settle(result, plan)
+            result = _export_copy.copy_csv(plans[0], out, self._refs, progress)
+        self._settle(result, plans[0])  # the fields are the same in every part
         return result.count
 
     def cell_batches(self, size: int) -> Iterator[list[tuple[str, ...]]]:
