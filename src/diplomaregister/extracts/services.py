@@ -3,7 +3,8 @@ the extract showed.
 
 The same function serves the portal download (portal_holder), share pages and
 ``diplomaregister make_extract``. The data comes from the disclosure engine only; the Extract row is
-stored in the transaction that holds the engine's log row, so both are kept or neither is.
+stored with the engine's log row (by the same statement, or in its transaction), so both are kept
+or neither is.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def make_extract(
     ``requester``/``basis`` name who receives it when that is not the holder (e.g. a share-link
     viewer: a public ``Requester`` and basis ``holder_share``). The engine discloses exactly the
     fields the PDF prints (:func:`~diplomaregister.extracts.content.extract_fields`) and logs them;
-    the Extract row is stored in the same transaction as that log row.
+    the Extract row is stored with that log row (the same statement or transaction).
     Raises ``engine.NotDisclosed`` (a PermissionDenied, logged) when the basis does not allow it or
     the register holds no data of the person, and ``LookupError`` (nothing stored, nothing logged)
     if a given diploma is not a valid document of this person. ``grades=False``: the diploma
@@ -67,15 +68,10 @@ def make_extract(
     ids = None if diplomas is None else [d if isinstance(d, int) else d.pk for d in diplomas]
     requester = requester or engine.Requester(kind="holder", label="uittreksel")
     code = new_code()
-    with engine.disclosing(
-        requester=requester,
-        basis=basis,
-        subject=person_or_pgn,
-        channel=channel,
-        fields=extract_fields(language, grades),
-        diploma_ids=ids,
-        only_valid=True,
-    ) as disclosed:
+    signed = b""
+
+    def make(disclosed: engine.Disclosure) -> Extract:
+        nonlocal signed
         now = clock.now()
         content = content_from(disclosed, language, diploma_ids=ids, known_at=now,
                                with_grades=grades)  # fmt: skip
@@ -85,11 +81,22 @@ def make_extract(
                          today=clock.today(), signature=slot)  # fmt: skip
         signed = sign_rendered(pdf, slot)
         assert disclosed.person is not None  # the engine refuses persons it does not know
-        extract = _store(disclosed.person, content, code, signed, language, diplomas is None, now)
+        return _unsaved(disclosed.person, content, code, signed, language, diplomas is None, now)
+
+    _, extract = engine.disclose_keeping(
+        make,
+        requester=requester,
+        basis=basis,
+        subject=person_or_pgn,
+        channel=channel,
+        fields=extract_fields(language, grades),
+        diploma_ids=ids,
+        only_valid=True,
+    )
     return ExtractFile(signed, display(code), extract)
 
 
-def _store(
+def _unsaved(
     person: Person,
     content: ExtractContent,
     code: str,
@@ -98,7 +105,7 @@ def _store(
     everything: bool,
     now: dt.datetime,
 ) -> Extract:
-    return Extract.objects.create(
+    return Extract(
         person=person,
         code_hash=code_hash(code),
         pdf_sha256=hashlib.sha256(signed).hexdigest(),

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models, transaction
 
 from diplomaregister.core import clock
 from diplomaregister.core.keys import keyed_hash
@@ -68,20 +68,24 @@ def log_disclosure(
     outcome: str,
     record_count: int = 0,
     reason: str = "",
+    keep: models.Model | None = None,
 ) -> LogEntry:
     """Append one row to the chain. ``requester`` is a verstrekking ``Requester`` (duck-typed).
     ``subject`` is the subject reference (:func:`subject_ref`), empty for bulk disclosures.
     Joins the caller's transaction without a savepoint: a failure here fails the disclosure.
     Outside a transaction on PostgreSQL the append is one statement, committed on its own (one
-    round trip, no BEGIN/COMMIT)."""
+    round trip, no BEGIN/COMMIT). ``keep``: an unsaved row of the channel's own (an Extract),
+    stored with the log row or not at all: by the same statement, else in the same transaction."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         entry = _append(trace_id=trace_id, basis=basis, requester=requester, subject=subject,
                         fields=fields, channel=channel, outcome=outcome, record_count=record_count,
-                        reason=reason)  # fmt: skip
+                        reason=reason, keep=keep)  # fmt: skip
         maybe_anchor()
         return entry
     with transaction.atomic(savepoint=False):
         transaction.on_commit(maybe_anchor)
+        if keep is not None:
+            keep.save(force_insert=True)
         return _append(trace_id=trace_id, basis=basis, requester=requester, subject=subject,
                        fields=fields, channel=channel, outcome=outcome, record_count=record_count,
                        reason=reason)  # fmt: skip
@@ -98,6 +102,7 @@ def _append(
     outcome: str,
     record_count: int,
     reason: str,
+    keep: models.Model | None = None,
 ) -> LogEntry:
     info = legal_bases().get(basis)
     organisation = getattr(requester, "organisation", None)
@@ -125,7 +130,7 @@ def _append(
         "activity_en": info.purpose_en if info else "",
     }
     if connection.vendor == "postgresql":
-        return _append_postgresql(values, extra)
+        return _append_postgresql(values, extra, keep)
     head = _free_head()
     values["chain"], values["seq"] = head.pk, head.seq + 1
     digest = chain.row_hash(head.row_hash, values)
@@ -138,7 +143,7 @@ def _append(
 _COLUMNS = [*chain.HASHED, "activity_nl", "activity_en"]
 _PARAMS = ", ".join(f"%({c})s" for c in _COLUMNS if c not in ("chain", "seq"))
 _HASH = "encode(sha256(convert_to(h.row_hash || %(a)s || h.id::text || %(b)s || (h.seq + 1)::text || %(c)s, 'UTF8')), 'hex')"
-_APPEND_SQL = """
+_HEAD_SQL = """
 WITH pick AS (
     {pick}
 ), head AS (
@@ -146,11 +151,13 @@ WITH pick AS (
        SET seq = h.seq + 1, prev_hash = h.row_hash, row_hash = {hash}
       FROM pick WHERE h.id = pick.id
  RETURNING h.id, h.seq, h.prev_hash, h.row_hash
-)
+)"""
+_ENTRY_SQL = """
 INSERT INTO logboek_logentry ({columns}, prev_hash, row_hash)
 SELECT head.id, head.seq, {params}, head.prev_hash, head.row_hash FROM head
 RETURNING id, chain, seq, prev_hash, row_hash
 """
+_APPEND_SQL = _HEAD_SQL + _ENTRY_SQL
 # A chain is taken with a transaction-level advisory lock (no row lock: a row lock is a WAL record
 # and a tuple lock on a row updated thousands of times a second); its head row is then updated once.
 # First any chain no one holds, tried in order; when all are held, wait for one picked at
@@ -163,6 +170,19 @@ _PICK_WAIT = "SELECT %(wait_for)s::int AS id FROM (SELECT pg_advisory_xact_lock(
 _COLUMN_LIST = ", ".join(["chain", "seq", *[c for c in _COLUMNS if c not in ("chain", "seq")]])
 _APPEND_FREE = _APPEND_SQL.format(pick=_PICK_FREE, hash=_HASH, columns=_COLUMN_LIST, params=_PARAMS)
 _APPEND_WAIT = _APPEND_SQL.format(pick=_PICK_WAIT, hash=_HASH, columns=_COLUMN_LIST, params=_PARAMS)
+# The append with a row of the disclosing channel's own (an extract) inserted by the same statement,
+# from the log row's output: stored exactly when the log row is, in the statement's own transaction.
+# (fixed SQL; the table and columns are the model's, quoted; values are bound)
+_KEEPING_SQL = (
+    _HEAD_SQL  # noqa: S608
+    + ", entry AS ("
+    + _ENTRY_SQL
+    + """), kept AS (
+    INSERT INTO {table} ({kept_columns}) SELECT {kept_values} FROM entry RETURNING {pk}
+)
+SELECT entry.id, entry.chain, entry.seq, entry.prev_hash, entry.row_hash, kept.{pk} FROM entry, kept
+"""
+)
 CHAIN_LOCK = 0x4C4F48  # first key of the advisory lock that holds one chain (second: the chain)
 
 
@@ -213,26 +233,57 @@ def _prepared_cursor(db: Any) -> Iterator[Any]:
 _ENTRY_FIELDS = [f.attname for f in LogEntry._meta.concrete_fields]
 
 
-def _append_postgresql(values: dict[str, Any], extra: dict[str, str]) -> LogEntry:
-    """One statement: take a free chain (advisory lock), advance its head, hash in SQL, insert the row.
-    The hash input is chain.canonical() with the chain and sequence numbers spliced in by SQL."""
+@functools.cache
+def _keeping(model: type[models.Model]) -> tuple[tuple[str, str], tuple[Any, ...]]:
+    """The two appends (free chain, wait for one) that also insert a row of ``model``, and the
+    fields whose values they take (``%(keep_<attname>)s``, cast to the column's type)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    quote = db.ops.quote_name
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+    pk = model._meta.pk
+    assert pk is not None and pk.column is not None
+    names = {
+        "hash": _HASH, "columns": _COLUMN_LIST, "params": _PARAMS,
+        "table": quote(model._meta.db_table), "pk": quote(pk.column),
+        "kept_columns": ", ".join(quote(str(f.column)) for f in fields),
+        "kept_values": ", ".join(f"%(keep_{f.attname})s::{f.cast_db_type(db)}" for f in fields),
+    }  # fmt: skip
+    return (
+        _KEEPING_SQL.format(pick=_PICK_FREE, **names),
+        _KEEPING_SQL.format(pick=_PICK_WAIT, **names),
+    ), fields
+
+
+def _append_postgresql(
+    values: dict[str, Any], extra: dict[str, str], keep: models.Model | None = None
+) -> LogEntry:
+    """One statement: take a free chain (advisory lock), advance its head, hash in SQL, insert the row
+    (and ``keep``, from the row's output). The hash input is chain.canonical() with the chain and
+    sequence numbers spliced in by SQL."""
     a, b, c = chain.canonical_parts(values)
     params = {**values, **extra, "fields": json.dumps(values["fields"]), "a": a, "b": b, "c": c,
               "wait_for": random.randint(1, CHAINS),  # noqa: S311
               "chains": CHAINS, "lock": CHAIN_LOCK}  # (load spreading, not security)  # fmt: skip
     # the connection itself: each attribute of the ``connection`` proxy is a look-up of its own
     db = connections[DEFAULT_DB_ALIAS]
+    statements = (_APPEND_FREE, _APPEND_WAIT)
+    if keep is not None:
+        statements, fields = _keeping(type(keep))
+        for f in fields:
+            params[f"keep_{f.attname}"] = f.get_db_prep_save(f.pre_save(keep, True), db)
     with _prepared_cursor(db) as cursor:
-        for sql in (_APPEND_FREE, _APPEND_WAIT):
+        for sql in statements:
             cursor.execute(sql, params)
             row = cursor.fetchone()
             if row is not None:
                 break
         else:  # no chain heads yet (new or flushed database)
             _create_heads()
-            cursor.execute(_APPEND_WAIT, params)
+            cursor.execute(statements[1], params)
             row = cursor.fetchone()
-    pk, number, seq, prev_hash, digest = row
+    pk, number, seq, prev_hash, digest = row[:5]
+    if keep is not None:
+        keep.pk, keep._state.adding, keep._state.db = row[5], False, db.alias
     stored = {**values, **extra, "id": pk, "chain": number, "seq": seq, "prev_hash": prev_hash,
               "row_hash": digest}  # fmt: skip
     # the row as stored (positional: the model's quick path), marked as loaded from the database

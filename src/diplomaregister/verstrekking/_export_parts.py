@@ -77,16 +77,41 @@ def copy_csv(plans: list[_export_sql.Plan], out: IO[bytes], refs: IO[bytes],
                 pool.submit(_part, opened[i + 1], plan, *spills[i], None)
                 for i, plan in enumerate(plans[1:])
             ]
-            result = _part(opened[0], plans[0], out, refs, progress)
-            for future, (data, names) in zip(later, spills, strict=True):
-                part = future.result()
-                for spill, target in ((data, out), (names, refs)):
-                    spill.seek(0)
-                    shutil.copyfileobj(spill, target, 1 << 20)
-                result.add(part)
-                if progress:
-                    progress(part.count)
+            for future in later:  # a part that fails stops the others (part 0 too)
+                future.add_done_callback(lambda f: _cancel(opened) if f.exception() else None)
+            try:
+                result = _part(opened[0], plans[0], out, refs, progress)
+            except BaseException as error:
+                _cancel(opened[1:])
+                first: BaseException | None = error
+            else:
+                first = None
+        # every part has ended: the first error that is not a cancellation by another part's
+        failed = [e for e in (first, *(f.exception() for f in later)) if e is not None]
+        if failed:
+            raise next((e for e in failed if not _cancelled(e)), failed[0])
+        for future, (data, names) in zip(later, spills, strict=True):
+            part = future.result()
+            for spill, target in ((data, out), (names, refs)):
+                spill.seek(0)
+                shutil.copyfileobj(spill, target, 1 << 20)
+            result.add(part)
+            if progress:
+                progress(part.count)
         return result
+
+
+def _cancel(opened: list[Any]) -> None:
+    """Stop what the parts' connections are running (another part failed: its rows are lost)."""
+    for conn in opened:
+        with contextlib.suppress(Exception):
+            conn.cancel_safe(timeout=5.0)
+
+
+def _cancelled(error: BaseException) -> bool:
+    import psycopg
+
+    return isinstance(error, psycopg.errors.QueryCanceled)
 
 
 def _importer(reader: Any, snapshot: str, zone: str) -> Any:

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -49,6 +49,9 @@ from diplomaregister.verstrekking._scope import Refusal
 from diplomaregister.verstrekking.models import Application
 
 NOT_DISCLOSED = "No data can be disclosed for this person under this legal basis."
+
+
+_Row = TypeVar("_Row")
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,18 @@ def disclosing(**kwargs: Any) -> Iterator[Disclosure]:
         disclosure.log_entry = log(disclosure)
 
 
+def disclose_keeping(make: Callable[[Disclosure], _Row], **kwargs: Any) -> tuple[Disclosure, _Row]:
+    """One person's data for a channel that stores a row of its own about what it hands on (an
+    extract): ``make(disclosure)`` builds that row unsaved, and it is stored with the log row or not
+    at all. On PostgreSQL outside a transaction both go in one statement, committed on its own (no
+    BEGIN/COMMIT round trips); elsewhere in one transaction. If ``make`` raises, nothing is logged
+    or stored. Keyword arguments as :func:`disclose`."""
+    disclosure, log = _gather(**kwargs)
+    row = make(disclosure)
+    disclosure.log_entry = log(disclosure, row)
+    return disclosure, row
+
+
 def disclose(**kwargs: Any) -> Disclosure:
     """One person's data (see :func:`_gather`) for channels that keep nothing of their own: the log
     row is committed on the primary before this returns (one statement outside a transaction)."""
@@ -224,10 +239,11 @@ def _gather(
         disclosure = _project(rule, requester, person, scope, facts.own, allowed, ids, trace,
                               only_valid, valid_on, known_on)  # fmt: skip
 
-    def log(done: Disclosure) -> Any:
+    def log(done: Disclosure, keep: Any = None) -> Any:
         return log_disclosure(
             trace_id=trace, basis=basis, requester=requester, subject=subject_ref(number),
             fields=done.fields, channel=channel, outcome="disclosed", record_count=len(done.records),
+            keep=keep,
         )  # fmt: skip
 
     return disclosure, log

@@ -6,6 +6,7 @@ reads the export's snapshot, not a later one."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from django.db import connection, connections, transaction
@@ -14,7 +15,7 @@ from diplomaregister.law.loaders import legal_bases
 from diplomaregister.logboek.services import subject_ref
 from diplomaregister.register import services
 from diplomaregister.register.factories import DiplomaDataFactory, PersonDataFactory
-from diplomaregister.verstrekking import _export_parts
+from diplomaregister.verstrekking import _export_parts, _export_sql
 from diplomaregister.verstrekking.tests import conftest, test_export_sql
 from diplomaregister.verstrekking.tests.test_export_sql import BULK, OPTIONS, _file, _spy
 
@@ -83,3 +84,32 @@ def test_every_part_reads_the_exports_snapshot(awkward, monkeypatch, tmp_path):
     after = _file(requester, "art55", {}, tmp_path / "after.csv")  # the next export has it
     assert subject_ref(late.pgn) in after["manifest"]
     assert after["count"] == before["count"] + 1
+
+
+def _plan(sql: str) -> _export_sql.Plan:
+    return _export_sql.Plan(sql=sql, params={}, person_fields=[], diploma_fields=[])
+
+
+SLOW = "SELECT pg_sleep(60)::text"  # a part that would run for a minute
+FAILS = "SELECT (1 / (random() * 0)::int)::text"  # a part that fails at once (division by zero)
+
+
+@pytest.mark.parametrize("failing", [0, 1], ids=["first part fails", "later part fails"])
+def test_a_failing_part_stops_the_others_and_its_error_surfaces(transactional_db, failing,
+                                                                tmp_path):  # fmt: skip
+    """A part that fails ends the export at once: the other part's query is cancelled (not run to
+    its end, a minute here), and the error raised is the failing part's own, not the
+    cancellation it caused."""
+    import psycopg
+
+    plans = [_plan(SLOW), _plan(SLOW)]
+    plans[failing] = _plan(FAILS)
+    out, refs = (tmp_path / "out").open("w+b"), (tmp_path / "refs").open("w+b")
+    started = time.monotonic()
+    with transaction.atomic(), pytest.raises(psycopg.errors.DivisionByZero):
+        _export_parts.copy_csv(plans, out, refs)
+    assert time.monotonic() - started < 30  # the slow part did not run its minute
+    with connection.cursor() as cursor:  # nothing of the parts is left running on the server
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%%pg_sleep(60)%%'"
+                       " AND state = 'active' AND pid <> pg_backend_pid()")  # fmt: skip
+        assert cursor.fetchone()[0] == 0
