@@ -56,12 +56,19 @@ class Columns:
 
 
 def fetch_sets(db: str, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple]]:
-    """The rows of each statement. On PostgreSQL with client-side binding (Django's default) the
-    statements travel as one query, one round trip for all, and the result sets are read in turn;
-    elsewhere they run one after the other on the same cursor."""
+    """The rows of each statement, read in one snapshot where the engine allows. On PostgreSQL the
+    statements are prepared (parsed and planned once per connection, the values sent apart from
+    the text) and sent together in one pipeline: one round trip. When something watches the
+    queries (query logging, execute wrappers) they travel through Django's cursor instead: with
+    client-side binding as one multi-statement query (also one round trip), else one after the
+    other; elsewhere one after the other on the same cursor. The rows are the same either way."""
     from django.db import connections
 
     connection = connections[db]
+    if connection.vendor == "postgresql" and not (
+        connection.queries_logged or connection.execute_wrappers
+    ):
+        return _pipelined(connection, statements)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and _client_side(cursor):
             cursor.execute(
@@ -77,6 +84,28 @@ def fetch_sets(db: str, statements: Sequence[tuple[str, Sequence[Any]]]) -> list
             cursor.execute(sql, params)
             results.append(cursor.fetchall())
         return results
+
+
+def _pipelined(
+    connection: BaseDatabaseWrapper, statements: Sequence[tuple[str, Sequence[Any]]]
+) -> list[list[tuple]]:
+    """Prepared statements in one psycopg pipeline on Django's connection (same session and
+    transaction; its errors turned into Django's)."""
+    import psycopg
+
+    connection.ensure_connection()
+    connection.validate_no_broken_transaction()
+    raw = connection.connection
+    with connection.wrap_database_errors:
+        cursors = [psycopg.Cursor(raw) for _ in statements]
+        try:
+            with raw.pipeline():
+                for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                    cursor.execute(sql, params, prepare=True)
+            return [cursor.fetchall() for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                cursor.close()
 
 
 def _client_side(cursor: Any) -> bool:

@@ -1,7 +1,7 @@
 """The extract PDF (standard fonts, extracts.pdfwriter): holder, diplomas, date, QR code and code.
 
 Plain canvas drawing with one cursor keeps rendering cheap next to the signature; the QR code is
-drawn as vector squares from segno's matrix (no image encoding).
+drawn as vector squares from segno's matrix (extracts.qr; no image encoding).
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import datetime as dt
 from collections.abc import Sequence
 from io import BytesIO
 
-import segno
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
+from diplomaregister.extracts import qr
 from diplomaregister.extracts.codes import display
 from diplomaregister.extracts.content import DiplomaLine, ExtractContent
 from diplomaregister.extracts.pdfsignature import SignatureSlot
@@ -172,9 +172,8 @@ class _Page:
 
 
 def _qr(canvas: PdfWriter, url: str, x: float, y: float, size: float) -> None:
-    # A fixed mask pattern is valid QR (the mask only tunes readability) and spares segno
-    # scoring all eight masks, which costs more than the rest of the page.
-    canvas.addLiteral(qr_path(segno.make_qr(url, error="m", mask=4).matrix, x, y, size))
+    # segno's symbol with a fixed mask, its placement worked out once per version (extracts.qr)
+    canvas.addLiteral(qr_path(qr.matrix(url), x, y, size))
 
 
 def qr_path(matrix: Sequence[Sequence[int]], x: float, y: float, size: float) -> str:

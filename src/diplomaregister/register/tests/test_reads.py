@@ -3,6 +3,8 @@ field values after the database's converters (SQLite returns dates and decimals 
 relations, the same grades per version, in one round trip whatever the number of documents."""
 
 import datetime as dt
+import itertools
+import re
 
 import pytest
 from django.db import connection
@@ -112,3 +114,36 @@ def test_fetch_sets_keeps_each_statements_rows_apart_even_when_one_is_empty(hold
         ],
     )
     assert rows == [[(holder.pgn,)], [], [(7, "x")]]
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the pipelined, prepared read")
+def test_the_pipelined_read_is_what_djangos_cursor_reads_and_is_prepared_once(holder):
+    """Unwatched, the statements are prepared and pipelined on psycopg's own cursor; watched
+    (query logging) they go through Django's cursor. Same rows; prepared once per connection."""
+    person = rawread.columns(Person, "pe", "default").sql
+    by_id = f"SELECT {person} FROM {Person._meta.db_table} pe WHERE pe.id = %s"  # noqa: S608
+    statements = [(by_id, [holder.pk]), *_reads._statements("default", holder.pk)]
+    pipelined = rawread.fetch_sets("default", statements)
+    with CaptureQueriesContext(connection) as watched:
+        through_django = rawread.fetch_sets("default", statements)
+    assert len(watched.captured_queries) == 1  # the watched path did run
+    assert pipelined == through_django
+    assert [len(rows) for rows in pipelined] == [1, 5, 4, 2]  # person, versions, grades, identity
+
+    def prepared() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement = ANY(%s)",
+                [[_numbered(sql) for sql, _ in statements]],
+            )
+            return cursor.fetchone()[0]
+
+    assert prepared() == len(statements)
+    rawread.fetch_sets("default", statements)
+    assert prepared() == len(statements)  # not prepared again
+
+
+def _numbered(sql: str) -> str:
+    """The text PostgreSQL keeps of a statement psycopg prepared: %s placeholders as $1, $2..."""
+    numbers = itertools.count(1)
+    return re.sub("%s", lambda _: f"${next(numbers)}", sql)
