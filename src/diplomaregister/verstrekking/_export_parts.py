@@ -18,6 +18,7 @@ import contextlib
 import itertools
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any
@@ -72,24 +73,22 @@ def copy_csv(plans: list[_export_sql.Plan], out: IO[bytes], refs: IO[bytes],
             opened.append(conn)
         spills = [(files.enter_context(tempfile.TemporaryFile()),
                    files.enter_context(tempfile.TemporaryFile())) for _ in plans[1:]]  # fmt: skip
+        parts = _Parts(opened)
         with ThreadPoolExecutor(max_workers=len(plans) - 1) as pool:
             later = [
-                pool.submit(_part, opened[i + 1], plan, *spills[i], None)
+                pool.submit(parts.run, i + 1, plan, *spills[i], None)
                 for i, plan in enumerate(plans[1:])
             ]
-            for future in later:  # a part that fails stops the others (part 0 too)
-                future.add_done_callback(lambda f: _cancel(opened) if f.exception() else None)
             try:
-                result = _part(opened[0], plans[0], out, refs, progress)
+                result = parts.run(0, plans[0], out, refs, progress)
             except BaseException as error:
-                _cancel(opened[1:])
                 first: BaseException | None = error
             else:
                 first = None
-        # every part has ended: the first error that is not a cancellation by another part's
+        # every part has ended: the error of the part that failed, not a cancellation it caused
         failed = [e for e in (first, *(f.exception() for f in later)) if e is not None]
         if failed:
-            raise next((e for e in failed if not _cancelled(e)), failed[0])
+            raise next((e for e in failed if not _stopped(e)), failed[0])
         for future, (data, names) in zip(later, spills, strict=True):
             part = future.result()
             for spill, target in ((data, out), (names, refs)):
@@ -101,17 +100,48 @@ def copy_csv(plans: list[_export_sql.Plan], out: IO[bytes], refs: IO[bytes],
         return result
 
 
-def _cancel(opened: list[Any]) -> None:
-    """Stop what the parts' connections are running (another part failed: its rows are lost)."""
-    for conn in opened:
-        with contextlib.suppress(Exception):
-            conn.cancel_safe(timeout=5.0)
+class _Stopped(Exception):
+    """A part not started because another part had failed."""
 
 
-def _cancelled(error: BaseException) -> bool:
+class _Parts:
+    """The parts' connections; a part that fails stops the others (their rows would be lost)."""
+
+    def __init__(self, opened: list[Any]) -> None:
+        self.opened = opened
+        self.ended = [threading.Event() for _ in opened]
+        self.stop = threading.Event()
+
+    def run(self, index: int, plan: _export_sql.Plan, out: IO[bytes], refs: IO[bytes],
+            progress: Callable[[int], Any] | None) -> _export_copy.Result:  # fmt: skip
+        try:
+            if self.stop.is_set():
+                raise _Stopped
+            with self.opened[index].cursor() as cursor:
+                return _export_copy._copy(cursor, plan, out, refs, progress)
+        except BaseException:
+            self.ended[index].set()  # before halting: two failing parts do not wait for each other
+            self.halt(index)
+            raise
+        finally:
+            self.ended[index].set()
+
+    def halt(self, failed: int) -> None:
+        """Cancel what the other parts run until each has ended: a cancel that reaches a
+        connection before its part sent the query does nothing, so it is sent again."""
+        self.stop.set()
+        waiting = [i for i in range(len(self.opened)) if i != failed]
+        while waiting:
+            for i in waiting:
+                with contextlib.suppress(Exception):
+                    self.opened[i].cancel_safe(timeout=5.0)
+            waiting = [i for i in waiting if not self.ended[i].wait(0.1)]
+
+
+def _stopped(error: BaseException) -> bool:
     import psycopg
 
-    return isinstance(error, psycopg.errors.QueryCanceled)
+    return isinstance(error, _Stopped | psycopg.errors.QueryCanceled)
 
 
 def _importer(reader: Any, snapshot: str, zone: str) -> Any:

@@ -85,11 +85,14 @@ def probe(requester: Any, code: str, number: str, key: int | None) -> tuple[int 
     every look-up of one requester: enrolled at / awarded by the requester, and an open application
     of the requester under this basis (in the same statement when its table lives in the same
     database, else a second one). A requester without an organisation (holder, public) has none of
-    the three, whoever the person is: only the key is read."""
+    the three, whoever the person is: only the key is read, and nothing when the caller holds the
+    person (its key is ``key``)."""
     own = scope_organisations(requester.organisation)
     db = router.db_for_read(Enrolment) or "default"
     person = Person._meta.db_table
     params: list[Any]
+    if not own and key is not None:  # nothing to ask the database: the key is the caller's
+        return key, Probe(frozenset(), False, False, False)
     if key is None:
         subject, params = (
             f"SELECT COALESCE(merged_into_id, id) AS key FROM {person} WHERE pgn = %s",  # noqa: S608

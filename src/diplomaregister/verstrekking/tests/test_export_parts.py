@@ -94,16 +94,27 @@ SLOW = "SELECT pg_sleep(60)::text"  # a part that would run for a minute
 FAILS = "SELECT (1 / (random() * 0)::int)::text"  # a part that fails at once (division by zero)
 
 
+@pytest.mark.parametrize("late", [False, True], ids=["slow part running", "slow part not yet sent"])
 @pytest.mark.parametrize("failing", [0, 1], ids=["first part fails", "later part fails"])
-def test_a_failing_part_stops_the_others_and_its_error_surfaces(transactional_db, failing,
-                                                                tmp_path):  # fmt: skip
+def test_a_failing_part_stops_the_others_and_its_error_surfaces(transactional_db, failing, late,
+                                                                tmp_path, monkeypatch):  # fmt: skip
     """A part that fails ends the export at once: the other part's query is cancelled (not run to
-    its end, a minute here), and the error raised is the failing part's own, not the
+    its end, a minute here), also when it is sent only after the failure (a cancel that reaches
+    an idle connection does nothing), and the error raised is the failing part's own, not the
     cancellation it caused."""
     import psycopg
 
     plans = [_plan(SLOW), _plan(SLOW)]
     plans[failing] = _plan(FAILS)
+    if late:  # the slow part's query leaves well after the failure
+        copy = _export_parts._export_copy._copy
+
+        def later(cursor, plan, *args):
+            if plan.sql == SLOW:
+                time.sleep(0.5)
+            return copy(cursor, plan, *args)
+
+        monkeypatch.setattr(_export_parts._export_copy, "_copy", later)
     out, refs = (tmp_path / "out").open("w+b"), (tmp_path / "refs").open("w+b")
     started = time.monotonic()
     with transaction.atomic(), pytest.raises(psycopg.errors.DivisionByZero):
