@@ -147,3 +147,34 @@ def test_an_export_reads_the_register_from_the_replica(api, replica, tmp_path, m
     assert _record(3)["pgn"] not in numbers
     entry = LogEntry.objects.order_by("-id").first()
     assert entry is not None and entry.channel == "export" and entry.record_count == len(numbers)
+
+
+def test_unwatched_reads_are_pipelined_on_the_replica(api, replica, monkeypatch):
+    """With nothing watching the queries the engine's reads travel as prepared statements in one
+    pipeline (core.rawread), on the replica's connection all the same: a correction the paused
+    replica has not applied is not what the holder is shown."""
+    from diplomaregister.core import replica as routing
+    from diplomaregister.verstrekking import engine
+
+    record = _record(4)
+    assert api.post("/api/v1/diplomas", record, format="json").status_code == 201  # waits
+    _replica_sql("SELECT pg_wal_replay_pause()")
+    try:
+        monkeypatch.setattr(routing, "wait_for_replicas", lambda using="default": None)
+        corrected = {**record, "date_of_issue": "2025-07-11"}
+        assert api.post("/api/v1/diplomas", corrected, format="json").status_code < 300
+        assert not (replica.queries_logged or replica.execute_wrappers)  # the pipelined path
+        disclosed = engine.disclose(
+            requester=engine.Requester(kind="holder", label="test"), basis="holder",
+            subject=record["pgn"], channel="test", fields=["date_of_issue"],
+        )  # fmt: skip
+    finally:
+        _replica_sql("SELECT pg_wal_replay_resume()")
+    assert [str(r["date_of_issue"]) for r in disclosed.records] == ["2025-07-10"]
+    with routing.reading():  # once replayed, the replica has the correction
+        time.sleep(LAG + 0.5)
+        again = engine.disclose(
+            requester=engine.Requester(kind="holder", label="test"), basis="holder",
+            subject=record["pgn"], channel="test", fields=["date_of_issue"],
+        )  # fmt: skip
+    assert [str(r["date_of_issue"]) for r in again.records] == ["2025-07-11"]
