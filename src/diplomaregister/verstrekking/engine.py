@@ -24,7 +24,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Required, TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -52,6 +52,23 @@ NOT_DISCLOSED = "No data can be disclosed for this person under this legal basis
 
 
 _Row = TypeVar("_Row")
+
+
+class DiscloseArgs(TypedDict, total=False):
+    """The keyword arguments of :func:`disclose` and its siblings (see :func:`_gather`): checked
+    by the type checker at every call, so a misspelled option is an error, not ignored."""
+
+    requester: Required[Requester]
+    basis: Required[str]
+    subject: Required[str | Person]
+    channel: Required[str]
+    fields: Iterable[str] | None
+    diploma_ids: Iterable[int] | None
+    application: str | None
+    only_valid: bool
+    trace_id: str | None
+    valid_on: dt.date | None
+    known_on: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -150,7 +167,7 @@ def _refuse(requester: Requester, code: str, number: str, channel: str, trace: s
 
 
 @contextlib.contextmanager
-def disclosing(**kwargs: Any) -> Iterator[Disclosure]:
+def disclosing(**kwargs: Unpack[DiscloseArgs]) -> Iterator[Disclosure]:
     """One person's data as the basis allows it to this requester, now, as the register knows it.
 
     Yields inside the transaction that will hold the log row; the row is written when the block
@@ -164,7 +181,9 @@ def disclosing(**kwargs: Any) -> Iterator[Disclosure]:
         disclosure.log_entry = log(disclosure)
 
 
-def disclose_keeping(make: Callable[[Disclosure], _Row], **kwargs: Any) -> tuple[Disclosure, _Row]:
+def disclose_keeping(
+    make: Callable[[Disclosure], _Row], **kwargs: Unpack[DiscloseArgs]
+) -> tuple[Disclosure, _Row]:
     """One person's data for a channel that stores a row of its own about what it hands on (an
     extract): ``make(disclosure)`` builds that row unsaved, and it is stored with the log row or not
     at all. On PostgreSQL outside a transaction both go in one statement, committed on its own (no
@@ -176,7 +195,7 @@ def disclose_keeping(make: Callable[[Disclosure], _Row], **kwargs: Any) -> tuple
     return disclosure, row
 
 
-def disclose(**kwargs: Any) -> Disclosure:
+def disclose(**kwargs: Unpack[DiscloseArgs]) -> Disclosure:
     """One person's data (see :func:`_gather`) for channels that keep nothing of their own: the log
     row is committed on the primary before this returns (one statement outside a transaction)."""
     disclosure, log = _gather(**kwargs)
