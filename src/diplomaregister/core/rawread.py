@@ -56,9 +56,9 @@ class Columns:
 
 
 def fetch_sets(db: str, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple]]:
-    """The rows of each statement, read in one snapshot where the engine allows. On PostgreSQL the
-    statements are prepared (parsed and planned once per connection, the values sent apart from
-    the text) and sent together in one pipeline: one round trip. When something watches the
+    """The rows of each statement (each statement its own snapshot, as READ COMMITTED reads). On
+    PostgreSQL the statements are prepared (parsed and planned once per connection, the values sent
+    apart from the text) and sent together in one pipeline: one round trip. When something watches the
     queries (query logging, execute wrappers) they travel through Django's cursor instead: with
     client-side binding as one multi-statement query (also one round trip), else one after the
     other; elsewhere one after the other on the same cursor. The rows are the same either way."""
