@@ -13,6 +13,7 @@ from diplomaregister.extracts.models import Extract
 from diplomaregister.extracts.services import make_extract
 from diplomaregister.logboek.models import CHAINS, LogEntry
 from diplomaregister.logboek.services import CHAIN_LOCK
+from diplomaregister.logboek.testing import log_refusing_inserts
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),  # outside a transaction: the one-statement path
@@ -59,18 +60,8 @@ def test_when_the_extract_row_is_refused_no_log_row_is_written(holder, monkeypat
 
 def test_when_the_log_row_is_refused_no_extract_is_stored(holder):
     person, _, _ = holder
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE FUNCTION test_refuse_log() RETURNS trigger LANGUAGE plpgsql AS "
-                       "$$ BEGIN RAISE EXCEPTION 'log storage refuses'; END $$")  # fmt: skip
-        cursor.execute("CREATE TRIGGER test_refuse_log BEFORE INSERT ON logboek_logentry "
-                       "FOR EACH ROW EXECUTE FUNCTION test_refuse_log()")  # fmt: skip
-    try:
-        with pytest.raises(Exception, match="log storage refuses"):
-            make_extract(person)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER test_refuse_log ON logboek_logentry")
-            cursor.execute("DROP FUNCTION test_refuse_log()")
+    with log_refusing_inserts(), pytest.raises(Exception, match="log storage refuses"):
+        make_extract(person)
     assert _rows() == (0, 0)
 
 

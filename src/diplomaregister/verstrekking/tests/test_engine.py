@@ -5,10 +5,11 @@ text here, not read from law/legal_bases.yaml."""
 import datetime as dt
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
 from diplomaregister.core.keys import keyed_hash
 from diplomaregister.logboek.models import LogEntry
+from diplomaregister.logboek.testing import log_refusing_inserts
 from diplomaregister.organisations.models import Organisation
 from diplomaregister.register import facts, services
 from diplomaregister.register.factories import PersonDataFactory
@@ -222,23 +223,8 @@ def test_a_channel_gets_and_the_log_names_only_the_fields_it_asks_for(world):
 @pytest.fixture
 def log_refuses_inserts(db):
     """Make the database itself refuse the next log row (a trigger), on SQLite and PostgreSQL."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks on the table
-            cursor.execute("CREATE FUNCTION test_refuse_log() RETURNS trigger LANGUAGE plpgsql AS "
-                           "$$ BEGIN RAISE EXCEPTION 'log storage refuses'; END $$")  # fmt: skip
-            cursor.execute("CREATE TRIGGER test_refuse_log BEFORE INSERT ON logboek_logentry "
-                           "FOR EACH ROW EXECUTE FUNCTION test_refuse_log()")  # fmt: skip
-        else:
-            cursor.execute("CREATE TRIGGER test_refuse_log BEFORE INSERT ON logboek_logentry "
-                           "BEGIN SELECT RAISE(ABORT, 'log storage refuses'); END")  # fmt: skip
-    yield
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("DROP TRIGGER test_refuse_log ON logboek_logentry")
-        else:
-            cursor.execute("DROP TRIGGER test_refuse_log")
+    with log_refusing_inserts():
+        yield
 
 
 def test_when_the_log_cannot_be_written_nothing_is_disclosed(world, log_refuses_inserts):
