@@ -86,6 +86,11 @@ def fetch_sets(db: str, statements: Sequence[tuple[str, Sequence[Any]]]) -> list
         return results
 
 
+def fetch_row(db: str, sql: str, params: Sequence[Any]) -> tuple:
+    """The first row of one statement that always returns one (:func:`fetch_sets`' path)."""
+    return fetch_sets(db, [(sql, params)])[0][0]
+
+
 def _pipelined(
     connection: BaseDatabaseWrapper, statements: Sequence[tuple[str, Sequence[Any]]]
 ) -> list[list[tuple]]:

@@ -79,6 +79,9 @@ class Probe:
     applied: bool
 
 
+NO_FACTS = Probe(frozenset(), False, False, False)  # a requester without an organisation
+
+
 def probe(requester: Any, code: str, number: str, key: int | None) -> tuple[int | None, Probe]:
     """The person's key (``key`` when the caller holds the person, else looked up by ``number``,
     following a merge) and what the scope rules need to know, as ONE statement that is the same for
@@ -88,11 +91,11 @@ def probe(requester: Any, code: str, number: str, key: int | None) -> tuple[int 
     the three, whoever the person is: only the key is read, and nothing when the caller holds the
     person (its key is ``key``)."""
     own = scope_organisations(requester.organisation)
+    if not own and key is not None:  # nothing to ask the database: the key is the caller's
+        return key, NO_FACTS
     db = router.db_for_read(Enrolment) or "default"
     person = Person._meta.db_table
     params: list[Any]
-    if not own and key is not None:  # nothing to ask the database: the key is the caller's
-        return key, Probe(frozenset(), False, False, False)
     if key is None:
         subject, params = (
             f"SELECT COALESCE(merged_into_id, id) AS key FROM {person} WHERE pgn = %s",  # noqa: S608
@@ -103,9 +106,7 @@ def probe(requester: Any, code: str, number: str, key: int | None) -> tuple[int 
     # prepared on PostgreSQL (rawread.fetch_sets): the same few shapes, thousands of times a second
     if not own:
         sql = f"SELECT (SELECT key FROM ({subject}) pe)"  # noqa: S608
-        return rawread.fetch_sets(db, [(sql, params)])[0][0][0], Probe(
-            frozenset(), False, False, False
-        )
+        return rawread.fetch_row(db, sql, params)[0], NO_FACTS
     ids = sorted(own)
     marks = ", ".join(["%s"] * len(ids))
     # table names from the models, values bound
@@ -126,13 +127,10 @@ def probe(requester: Any, code: str, number: str, key: int | None) -> tuple[int 
         parts.append(application)
         values += [*ids, code[:32], number[:9]]
     sql = f"WITH pe AS ({subject}) SELECT (SELECT key FROM pe), {', '.join(parts)}"  # noqa: S608
-    row = rawread.fetch_sets(db, [(sql, values)])[0][0]
+    row = rawread.fetch_row(db, sql, values)
     if application_db != db:
         sql = f"SELECT {application}"  # noqa: S608
-        row = (
-            *row,
-            rawread.fetch_sets(application_db, [(sql, [*ids, code[:32], number[:9]])])[0][0][0],
-        )
+        row = (*row, *rawread.fetch_row(application_db, sql, [*ids, code[:32], number[:9]]))
     return row[0], Probe(frozenset(own), bool(row[1]), bool(row[2]), bool(row[3]))
 
 
