@@ -10,6 +10,8 @@ transaction (fsync and synchronous_commit switched on: the throwaway server star
     chain, no trigger): the ceiling of any logging design;
   * ``chains``: ``logboek.services.log_disclosure``, the log as it is (32 parallel hash chains, a
     free head taken with SKIP LOCKED, hashed in SQL);
+  * ``sent ahead``: the same append as a request makes it (logboek/gate.py): sent on the log
+    session (libpq, prepared), its commit awaited at once;
   * ``one chain``: the same code forced onto one chain head (the design before issue 12).
 
 Prints rows/s per variant and client count, and the ratios chains/plain and one-chain/plain
@@ -40,10 +42,11 @@ from _processes import total_count  # noqa: E402  (bench/_processes.py)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
-from diplomaregister.logboek import services  # noqa: E402
+from diplomaregister.logboek import gate, services  # noqa: E402
 from diplomaregister.verstrekking.engine import Requester  # noqa: E402
 
 REQUESTER = Requester(kind="public", label="Verificatie")
+VARIANTS = ("plain", "chains", "sent ahead", "one chain")
 FIELDS = ["birth_date", "date_of_issue", "family_name", "kind", "organisation"]
 PLAIN_SQL = (
     "INSERT INTO bench_plain_log (chain, seq, occurred_at, trace_id, basis, article, activity_nl, "
@@ -67,7 +70,22 @@ def _worker(variant: str, worker: int, seconds: float, out: multiprocessing.Queu
             if variant == "plain":
                 cursor.execute(PLAIN_SQL, [worker, n, ref, ref, '["' + '","'.join(FIELDS) + '"]',
                                            "0" * 64, "f" * 64])  # fmt: skip
-            else:  # as the engine calls it after a read: one statement, committed on its own
+            elif variant == "sent ahead":  # as in a request: sent on the log session, then awaited
+                gate_token = gate._open.set([])
+                services.log_disclosure(
+                    trace_id=ref[:32],
+                    basis="art50",
+                    requester=REQUESTER,
+                    subject=ref,
+                    fields=FIELDS,
+                    channel="api",
+                    outcome="disclosed",
+                    record_count=1,
+                    deferrable=True,
+                )
+                gate.settle()
+                gate._open.reset(gate_token)  # fmt: skip
+            else:  # as the engine calls it outside a request: one statement, committed on its own
                 services.log_disclosure(trace_id=ref[:32], basis="art50", requester=REQUESTER,
                                         subject=ref, fields=FIELDS, channel="api",
                                         outcome="disclosed", record_count=1)  # fmt: skip
@@ -103,12 +121,14 @@ def main() -> None:
         fsync, sync, maxconn, version = cursor.fetchone()
     print(f"{version.split(',')[0]}; fsync {fsync}, synchronous_commit {sync}; "
           f"{os.cpu_count()} cores; {args.seconds:g} s per figure", flush=True)  # fmt: skip
-    print(f"{'clients':>7}  {'plain/s':>9}  {'chains/s':>9}  {'one chain/s':>11}  "
-          f"{'chains/plain':>12}  {'one/plain':>9}")  # fmt: skip
+    print(f"{'clients':>7}  {'plain/s':>9}  {'chains/s':>9}  {'ahead/s':>9}  {'one chain/s':>11}  "
+          f"{'chains/plain':>12}  {'ahead/plain':>11}  {'one/plain':>9}")  # fmt: skip
     for clients in [int(c) for c in args.clients.split(",")]:
-        rates = {v: run(v, clients, args.seconds) for v in ("plain", "chains", "one chain")}
+        rates = {v: run(v, clients, args.seconds) for v in VARIANTS}
         print(f"{clients:>7}  {rates['plain']:>9,.0f}  {rates['chains']:>9,.0f}  "
-              f"{rates['one chain']:>11,.0f}  {rates['chains'] / rates['plain']:>12.2f}  "
+              f"{rates['sent ahead']:>9,.0f}  {rates['one chain']:>11,.0f}  "
+              f"{rates['chains'] / rates['plain']:>12.2f}  "
+              f"{rates['sent ahead'] / rates['plain']:>11.2f}  "
               f"{rates['one chain'] / rates['plain']:>9.2f}", flush=True)  # fmt: skip
     start = time.perf_counter()
     call_command("verify_log")

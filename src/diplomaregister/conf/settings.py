@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "diplomaregister.core.middleware_trace.TraceMiddleware",
     "diplomaregister.core.proxy.TrustedProxyMiddleware",  # REMOTE_ADDR behind TRUSTED_PROXIES
     "diplomaregister.core.health.OpsMiddleware",
+    # answers wait here for the disclosure-log rows their request wrote (logboek/gate.py)
+    "diplomaregister.logboek.gate.LogGateMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "diplomaregister.core.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -153,6 +155,10 @@ STORAGES = {
 }
 if WHITENOISE_USE_FINDERS:  # STATIC_ROOT is optional then; don't warn on every start
     warnings.filterwarnings("ignore", message="No directory at: ", category=UserWarning)
+# pyHanko imports cryptography's DSA key type only to recognise such keys (the register signs with
+# RSA); cryptography 51 deprecates DSA, and the warning on import broke the one-JSON-object-a-line
+# server log
+warnings.filterwarnings("ignore", message="DSA is deprecated", module=r"pyhanko\.")
 
 VAR_DIR = env.get(env.VAR_DIR)
 

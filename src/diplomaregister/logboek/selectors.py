@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from diplomaregister.logboek import gate
 from diplomaregister.logboek.models import LogEntry, SubjectManifest
 from diplomaregister.logboek.services import subject_ref
 
@@ -14,6 +15,7 @@ def entries_for_subject(*numbers: str) -> QuerySet[LogEntry]:
     """Every disclosure of the data of the person known by these persoonsgebonden nummers (a BSN and
     an onderwijsnummer merged into it), newest first ("Wie heeft mijn gegevens bekeken"): rows about
     them, and bulk exports that contained them."""
+    gate.settle()  # this request's own rows first
     refs = [subject_ref(number) for number in numbers]
     bulk = SubjectManifest.objects.filter(subject_ref__in=refs).values("entry_id")
     return LogEntry.objects.filter(Q(subject_ref__in=refs) | Q(pk__in=bulk)).order_by(
@@ -29,6 +31,7 @@ def entries(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ) -> QuerySet[LogEntry]:
+    gate.settle()
     rows = LogEntry.objects.all()
     if basis:
         rows = rows.filter(basis=basis)

@@ -9,6 +9,7 @@ import functools
 import json
 import logging
 import random
+import re
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,7 @@ from diplomaregister.core import clock
 from diplomaregister.core.keys import keyed_hash
 from diplomaregister.core.logging import current_trace_id
 from diplomaregister.law.loaders import legal_bases
-from diplomaregister.logboek import chain, partitions
+from diplomaregister.logboek import chain, gate, partitions
 from diplomaregister.logboek.models import CHAINS, ChainHead, LogAnchor, LogEntry, SubjectManifest
 
 logger = logging.getLogger(__name__)
@@ -69,14 +70,24 @@ def log_disclosure(
     record_count: int = 0,
     reason: str = "",
     keep: models.Model | None = None,
-) -> LogEntry:
+    deferrable: bool = False,
+) -> Any:
     """Append one row to the chain. ``requester`` is a verstrekking ``Requester`` (duck-typed).
     ``subject`` is the subject reference (:func:`subject_ref`), empty for bulk disclosures.
     Joins the caller's transaction without a savepoint: a failure here fails the disclosure.
     Outside a transaction on PostgreSQL the append is one statement, committed on its own (one
     round trip, no BEGIN/COMMIT). ``keep``: an unsaved row of the channel's own (an Extract),
-    stored with the log row or not at all: by the same statement, else in the same transaction."""
+    stored with the log row or not at all: by the same statement, else in the same transaction.
+    ``deferrable``: the caller hands nothing on before its request ends; while a request is open at
+    :mod:`logboek.gate` the append is sent ahead on the thread's log session and committed while the
+    answer is rendered, and a ``gate.Pending`` is returned (the gate awaits it before the response
+    leaves)."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        if deferrable and keep is None and gate.deferring():
+            values, extra = _row(trace_id=trace_id, basis=basis, requester=requester,
+                                 subject=subject, fields=fields, channel=channel, outcome=outcome,
+                                 record_count=record_count, reason=reason)  # fmt: skip
+            return _send_ahead(values, extra)
         entry = _append(trace_id=trace_id, basis=basis, requester=requester, subject=subject,
                         fields=fields, channel=channel, outcome=outcome, record_count=record_count,
                         reason=reason, keep=keep)  # fmt: skip
@@ -91,7 +102,20 @@ def log_disclosure(
                        reason=reason)  # fmt: skip
 
 
-def _append(
+def _append(*, keep: models.Model | None = None, **row: Any) -> LogEntry:
+    values, extra = _row(**row)
+    if connection.vendor == "postgresql":
+        return _append_postgresql(values, extra, keep)
+    head = _free_head()
+    values["chain"], values["seq"] = head.pk, head.seq + 1
+    digest = chain.row_hash(head.row_hash, values)
+    entry = LogEntry.objects.create(**values, **extra, prev_hash=head.row_hash, row_hash=digest)
+    head.seq, head.prev_hash, head.row_hash = values["seq"], head.row_hash, digest
+    head.save(update_fields=["seq", "prev_hash", "row_hash"])
+    return entry
+
+
+def _row(
     *,
     trace_id: str | None,
     basis: str,
@@ -102,8 +126,8 @@ def _append(
     outcome: str,
     record_count: int,
     reason: str,
-    keep: models.Model | None = None,
-) -> LogEntry:
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The row's hashed values and its unhashed descriptions."""
     info = legal_bases().get(basis)
     organisation = getattr(requester, "organisation", None)
     values: dict[str, Any] = {
@@ -129,15 +153,7 @@ def _append(
         "activity_nl": info.purpose_nl if info else "",
         "activity_en": info.purpose_en if info else "",
     }
-    if connection.vendor == "postgresql":
-        return _append_postgresql(values, extra, keep)
-    head = _free_head()
-    values["chain"], values["seq"] = head.pk, head.seq + 1
-    digest = chain.row_hash(head.row_hash, values)
-    entry = LogEntry.objects.create(**values, **extra, prev_hash=head.row_hash, row_hash=digest)
-    head.seq, head.prev_hash, head.row_hash = values["seq"], head.row_hash, digest
-    head.save(update_fields=["seq", "prev_hash", "row_hash"])
-    return entry
+    return values, extra
 
 
 _COLUMNS = [*chain.HASHED, "activity_nl", "activity_en"]
@@ -288,6 +304,57 @@ def _append_postgresql(
               "row_hash": digest}  # fmt: skip
     # the row as stored (positional: the model's quick path), marked as loaded from the database
     return LogEntry.from_db(db.alias, _ENTRY_FIELDS, [stored[name] for name in _ENTRY_FIELDS])
+
+
+def _numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
+    """``%(name)s`` placeholders as libpq's ``$n``, and the names in ``$n`` order."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    return re.sub(r"%\((\w+)\)s", number, sql).encode(), tuple(names)
+
+
+_AHEAD_SQL, _AHEAD_NAMES = _numbered(_APPEND_FREE)
+_OID = {"text": 25, "int4": 23, "int8": 20, "timestamptz": 1184, "jsonb": 3802}
+_AHEAD_TYPES = tuple(
+    _OID[{"occurred_at": "timestamptz", "client_id": "int8", "user_id": "int8", "fields": "jsonb",
+          "record_count": "int4", "chains": "int4", "lock": "int4"}.get(name, "text")]
+    for name in _AHEAD_NAMES
+)  # fmt: skip
+
+
+def _as_text(value: Any) -> bytes | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat().encode()
+    return str(value).encode()
+
+
+def _send_ahead(values: dict[str, Any], extra: dict[str, str]) -> Any:
+    """The free-chain append sent on the request's log session (logboek.gate), not awaited here."""
+    a, b, c = chain.canonical_parts(values)
+    params = {**values, **extra, "fields": json.dumps(values["fields"]), "a": a, "b": b, "c": c,
+              "chains": CHAINS, "lock": CHAIN_LOCK}  # fmt: skip
+
+    def finish(row: list[bytes | None] | None) -> LogEntry:
+        if row is None:  # every chain held (or none yet): queue for one, as a direct append does
+            entry = _append_postgresql(values, extra)
+        else:
+            pk, number, seq, prev_hash, digest = (v.decode() if v else "" for v in row[:5])
+            stored = {**values, **extra, "id": int(pk), "chain": int(number), "seq": int(seq),
+                      "prev_hash": prev_hash, "row_hash": digest}  # fmt: skip
+            entry = LogEntry.from_db(DEFAULT_DB_ALIAS, _ENTRY_FIELDS,
+                                     [stored[name] for name in _ENTRY_FIELDS])  # fmt: skip
+        maybe_anchor()
+        return entry
+
+    return gate.send(b"log_append_free", _AHEAD_SQL, _AHEAD_TYPES,
+                     [_as_text(params[name]) for name in _AHEAD_NAMES], finish)  # fmt: skip
 
 
 ANCHOR_EVERY = 60.0  # seconds between anchors written by one process

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from diplomaregister.core import csvsafe
 from diplomaregister.law.loaders import disclosure_labels, legal_bases, organisation_kinds
-from diplomaregister.logboek import selectors
+from diplomaregister.logboek import gate, selectors
 from diplomaregister.logboek.models import LogEntry, SubjectManifest
 from diplomaregister.organisations.models import Organisation
 
@@ -122,6 +122,7 @@ class Source:
 
     @classmethod
     def of(cls, numbers: list[str]) -> Source:
+        gate.settle()  # the rows this request wrote first
         refs = [selectors.subject_ref(number) for number in numbers]
         exports = list(SubjectManifest.objects.filter(subject_ref__in=refs)
                        .values_list("entry_id", flat=True)[:MAX_EXPORTS])  # fmt: skip

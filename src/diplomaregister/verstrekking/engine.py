@@ -197,9 +197,11 @@ def disclose_keeping(
 
 def disclose(**kwargs: Unpack[DiscloseArgs]) -> Disclosure:
     """One person's data (see :func:`_gather`) for channels that keep nothing of their own: the log
-    row is committed on the primary before this returns (one statement outside a transaction)."""
+    row is committed on the primary (one statement outside a transaction) before this returns, or,
+    in a request served through ``logboek.gate``, while the answer is rendered and before it leaves
+    (``log_entry`` is then a ``gate.Pending``)."""
     disclosure, log = _gather(**kwargs)
-    disclosure.log_entry = log(disclosure)
+    disclosure.log_entry = log(disclosure, deferrable=True)
     return disclosure
 
 
@@ -258,11 +260,11 @@ def _gather(
         disclosure = _project(rule, requester, person, scope, facts.own, allowed, ids, trace,
                               only_valid, valid_on, known_on)  # fmt: skip
 
-    def log(done: Disclosure, keep: Any = None) -> Any:
+    def log(done: Disclosure, keep: Any = None, deferrable: bool = False) -> Any:
         return log_disclosure(
             trace_id=trace, basis=basis, requester=requester, subject=subject_ref(number),
             fields=done.fields, channel=channel, outcome="disclosed", record_count=len(done.records),
-            keep=keep,
+            keep=keep, deferrable=deferrable,
         )  # fmt: skip
 
     return disclosure, log
