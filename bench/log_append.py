@@ -14,8 +14,8 @@ transaction (fsync and synchronous_commit switched on: the throwaway server star
     session (libpq, prepared), its commit awaited at once;
   * ``one chain``: the same code forced onto one chain head (the design before issue 12).
 
-Prints rows/s per variant and client count, and the ratios chains/plain and one-chain/plain
-(target for chains at 16 clients: >= 0.7). Ends with ``verify_log`` over every row written.
+Prints rows/s per variant and client count, and the ratios chains/plain, sent-ahead/plain and
+one-chain/plain (target at 16 clients: >= 0.7). Ends with ``verify_log`` over every row written.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -57,6 +58,11 @@ PLAIN_SQL = (
 )
 
 
+def _row(ref: str) -> dict[str, Any]:
+    return {"trace_id": ref[:32], "basis": "art50", "requester": REQUESTER, "subject": ref,
+            "fields": FIELDS, "channel": "api", "outcome": "disclosed", "record_count": 1}  # fmt: skip
+
+
 def _worker(variant: str, worker: int, seconds: float, out: multiprocessing.Queue) -> None:
     connections.close_all()
     if variant == "one chain":
@@ -71,24 +77,11 @@ def _worker(variant: str, worker: int, seconds: float, out: multiprocessing.Queu
                 cursor.execute(PLAIN_SQL, [worker, n, ref, ref, '["' + '","'.join(FIELDS) + '"]',
                                            "0" * 64, "f" * 64])  # fmt: skip
             elif variant == "sent ahead":  # as in a request: sent on the log session, then awaited
-                gate_token = gate._open.set([])
-                services.log_disclosure(
-                    trace_id=ref[:32],
-                    basis="art50",
-                    requester=REQUESTER,
-                    subject=ref,
-                    fields=FIELDS,
-                    channel="api",
-                    outcome="disclosed",
-                    record_count=1,
-                    deferrable=True,
-                )
-                gate.settle()
-                gate._open.reset(gate_token)  # fmt: skip
+                with gate.opened():
+                    services.log_disclosure_ahead(**_row(ref))
+                    gate.settle()
             else:  # as the engine calls it outside a request: one statement, committed on its own
-                services.log_disclosure(trace_id=ref[:32], basis="art50", requester=REQUESTER,
-                                        subject=ref, fields=FIELDS, channel="api",
-                                        outcome="disclosed", record_count=1)  # fmt: skip
+                services.log_disclosure(**_row(ref))
             n += 1
     connections.close_all()
     out.put(n)

@@ -19,11 +19,12 @@ lists the log shows its own row.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.core.handlers.exception import response_for_exception
@@ -115,18 +116,18 @@ class Pending:
     """A log row sent ahead: :meth:`result` waits for its commit and returns what ``finish`` makes
     of the returned row (once; later calls return the same)."""
 
-    __slots__ = ("_done", "_error", "_finish", "_value")
+    __slots__ = ("_done", "_error", "_finish", "_session", "_value")
 
-    def __init__(self, finish: Callable[[list[bytes | None] | None], Any]) -> None:
-        self._finish, self._done = finish, False
+    def __init__(self, finish: Callable[[list[bytes | None] | None], Any], on: Session) -> None:
+        self._finish, self._session, self._done = finish, on, False
         self._value: Any = None
         self._error: BaseException | None = None
 
     def result(self) -> Any:
         if not self._done:
             self._done = True
-            try:
-                self._value = self._finish(session().receive())
+            try:  # on the session it was sent on (a new one would have no result to give)
+                self._value = self._finish(self._session.receive())
             except BaseException as error:
                 self._error = error
                 drop_session()  # a fresh connection for the next row
@@ -145,14 +146,26 @@ def send(name: bytes, sql: bytes, types: Sequence[int], values: Sequence[bytes |
     """Send one append on this thread's log session; the open request waits for it."""
     rows = _open.get()
     assert rows is not None, "send() outside LogGateMiddleware"
-    pending = Pending(finish)
+    current = session()
+    pending = Pending(finish, current)
     try:
-        session().send(name, sql, types, values, pending)
+        current.send(name, sql, types, values, pending)
     except BaseException:
         drop_session()
         raise
     rows.append(pending)
     return pending
+
+
+@contextlib.contextmanager
+def opened() -> Iterator[None]:
+    """The gate open for one request (or one measured unit of work): log rows may be sent ahead
+    inside; the caller settles them before anything leaves."""
+    token = _open.set([])
+    try:
+        yield
+    finally:
+        _open.reset(token)
 
 
 def settle() -> None:
@@ -170,8 +183,7 @@ class LogGateMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _open.set([])
-        try:
+        with opened():
             response = self.get_response(request)
             try:
                 settle()
@@ -181,5 +193,3 @@ class LogGateMiddleware:
                 response.close()
                 return response_for_exception(request, error)
             return response
-        finally:
-            _open.reset(token)

@@ -70,36 +70,38 @@ def log_disclosure(
     record_count: int = 0,
     reason: str = "",
     keep: models.Model | None = None,
-    deferrable: bool = False,
-) -> Any:
+) -> LogEntry:
     """Append one row to the chain. ``requester`` is a verstrekking ``Requester`` (duck-typed).
     ``subject`` is the subject reference (:func:`subject_ref`), empty for bulk disclosures.
     Joins the caller's transaction without a savepoint: a failure here fails the disclosure.
     Outside a transaction on PostgreSQL the append is one statement, committed on its own (one
     round trip, no BEGIN/COMMIT). ``keep``: an unsaved row of the channel's own (an Extract),
-    stored with the log row or not at all: by the same statement, else in the same transaction.
-    ``deferrable``: the caller hands nothing on before its request ends; while a request is open at
-    :mod:`logboek.gate` the append is sent ahead on the thread's log session and committed while the
-    answer is rendered, and a ``gate.Pending`` is returned (the gate awaits it before the response
-    leaves)."""
+    stored with the log row or not at all: by the same statement, else in the same transaction."""
+    row: dict[str, Any] = {
+        "trace_id": trace_id, "basis": basis, "requester": requester, "subject": subject,
+        "fields": fields, "channel": channel, "outcome": outcome, "record_count": record_count,
+        "reason": reason,
+    }  # fmt: skip
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        if deferrable and keep is None and gate.deferring():
-            values, extra = _row(trace_id=trace_id, basis=basis, requester=requester,
-                                 subject=subject, fields=fields, channel=channel, outcome=outcome,
-                                 record_count=record_count, reason=reason)  # fmt: skip
-            return _send_ahead(values, extra)
-        entry = _append(trace_id=trace_id, basis=basis, requester=requester, subject=subject,
-                        fields=fields, channel=channel, outcome=outcome, record_count=record_count,
-                        reason=reason, keep=keep)  # fmt: skip
+        entry = _append(**row, keep=keep)
         maybe_anchor()
         return entry
     with transaction.atomic(savepoint=False):
         transaction.on_commit(maybe_anchor)
         if keep is not None:
             keep.save(force_insert=True)
-        return _append(trace_id=trace_id, basis=basis, requester=requester, subject=subject,
-                       fields=fields, channel=channel, outcome=outcome, record_count=record_count,
-                       reason=reason)  # fmt: skip
+        return _append(**row)
+
+
+def log_disclosure_ahead(**row: Any) -> LogEntry | gate.Pending:
+    """:func:`log_disclosure` (without ``keep``) for a caller that hands nothing on before its
+    request ends: while a request is open at :mod:`logboek.gate` (and outside a transaction, on
+    PostgreSQL) the append is sent ahead on the thread's log session and committed while the answer
+    is rendered; the ``gate.Pending`` returned is awaited by the gate before the response leaves.
+    Otherwise the row is committed before this returns."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block and gate.deferring():
+        return _send_ahead(*_row(**row))
+    return log_disclosure(**row)
 
 
 def _append(*, keep: models.Model | None = None, **row: Any) -> LogEntry:
@@ -124,8 +126,8 @@ def _row(
     fields: list[str],
     channel: str,
     outcome: str,
-    record_count: int,
-    reason: str,
+    record_count: int = 0,
+    reason: str = "",
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The row's hashed values and its unhashed descriptions."""
     info = legal_bases().get(basis)
@@ -276,10 +278,8 @@ def _append_postgresql(
     """One statement: take a free chain (advisory lock), advance its head, hash in SQL, insert the row
     (and ``keep``, from the row's output). The hash input is chain.canonical() with the chain and
     sequence numbers spliced in by SQL."""
-    a, b, c = chain.canonical_parts(values)
-    params = {**values, **extra, "fields": json.dumps(values["fields"]), "a": a, "b": b, "c": c,
-              "wait_for": random.randint(1, CHAINS),  # noqa: S311
-              "chains": CHAINS, "lock": CHAIN_LOCK}  # (load spreading, not security)  # fmt: skip
+    params = _params(values, extra)
+    params["wait_for"] = random.randint(1, CHAINS)  # noqa: S311 (load spreading, not security)
     # the connection itself: each attribute of the ``connection`` proxy is a look-up of its own
     db = connections[DEFAULT_DB_ALIAS]
     statements = (_APPEND_FREE, _APPEND_WAIT)
@@ -297,13 +297,27 @@ def _append_postgresql(
             _create_heads()
             cursor.execute(statements[1], params)
             row = cursor.fetchone()
-    pk, number, seq, prev_hash, digest = row[:5]
     if keep is not None:
         keep.pk, keep._state.adding, keep._state.db = row[5], False, db.alias
+    return _stored(values, extra, *row[:5])
+
+
+def _params(values: dict[str, Any], extra: dict[str, str]) -> dict[str, Any]:
+    """The free-chain append's parameters: the row, its hash input around the chain and sequence
+    numbers (chain.canonical_parts), the chain count and the lock key."""
+    a, b, c = chain.canonical_parts(values)
+    return {**values, **extra, "fields": json.dumps(values["fields"]), "a": a, "b": b, "c": c,
+            "chains": CHAINS, "lock": CHAIN_LOCK}  # fmt: skip
+
+
+def _stored(values: dict[str, Any], extra: dict[str, str], pk: int, number: int, seq: int,
+            prev_hash: str, digest: str) -> LogEntry:  # fmt: skip
+    """The row as stored (positional: the model's quick path), marked as loaded from the database."""
     stored = {**values, **extra, "id": pk, "chain": number, "seq": seq, "prev_hash": prev_hash,
               "row_hash": digest}  # fmt: skip
-    # the row as stored (positional: the model's quick path), marked as loaded from the database
-    return LogEntry.from_db(db.alias, _ENTRY_FIELDS, [stored[name] for name in _ENTRY_FIELDS])
+    return LogEntry.from_db(
+        DEFAULT_DB_ALIAS, _ENTRY_FIELDS, [stored[name] for name in _ENTRY_FIELDS]
+    )
 
 
 def _numbered(sql: str) -> tuple[bytes, tuple[str, ...]]:
@@ -335,21 +349,16 @@ def _as_text(value: Any) -> bytes | None:
     return str(value).encode()
 
 
-def _send_ahead(values: dict[str, Any], extra: dict[str, str]) -> Any:
+def _send_ahead(values: dict[str, Any], extra: dict[str, str]) -> gate.Pending:
     """The free-chain append sent on the request's log session (logboek.gate), not awaited here."""
-    a, b, c = chain.canonical_parts(values)
-    params = {**values, **extra, "fields": json.dumps(values["fields"]), "a": a, "b": b, "c": c,
-              "chains": CHAINS, "lock": CHAIN_LOCK}  # fmt: skip
+    params = _params(values, extra)
 
     def finish(row: list[bytes | None] | None) -> LogEntry:
         if row is None:  # every chain held (or none yet): queue for one, as a direct append does
             entry = _append_postgresql(values, extra)
         else:
             pk, number, seq, prev_hash, digest = (v.decode() if v else "" for v in row[:5])
-            stored = {**values, **extra, "id": int(pk), "chain": int(number), "seq": int(seq),
-                      "prev_hash": prev_hash, "row_hash": digest}  # fmt: skip
-            entry = LogEntry.from_db(DEFAULT_DB_ALIAS, _ENTRY_FIELDS,
-                                     [stored[name] for name in _ENTRY_FIELDS])  # fmt: skip
+            entry = _stored(values, extra, int(pk), int(number), int(seq), prev_hash, digest)
         maybe_anchor()
         return entry
 

@@ -33,7 +33,12 @@ from django.db.models import Q
 from diplomaregister.core import clock, replica
 from diplomaregister.core.pgn import InvalidPgn, parse_pgn
 from diplomaregister.law.loaders import legal_bases, person_level_outputs
-from diplomaregister.logboek.services import log_disclosure, new_trace_id, subject_ref
+from diplomaregister.logboek.services import (
+    log_disclosure,
+    log_disclosure_ahead,
+    new_trace_id,
+    subject_ref,
+)
 from diplomaregister.organisations.models import Organisation
 from diplomaregister.register.models import Person
 from diplomaregister.register.selectors import (
@@ -201,7 +206,7 @@ def disclose(**kwargs: Unpack[DiscloseArgs]) -> Disclosure:
     in a request served through ``logboek.gate``, while the answer is rendered and before it leaves
     (``log_entry`` is then a ``gate.Pending``)."""
     disclosure, log = _gather(**kwargs)
-    disclosure.log_entry = log(disclosure, deferrable=True)
+    disclosure.log_entry = log(disclosure, ahead=True)
     return disclosure
 
 
@@ -260,12 +265,13 @@ def _gather(
         disclosure = _project(rule, requester, person, scope, facts.own, allowed, ids, trace,
                               only_valid, valid_on, known_on)  # fmt: skip
 
-    def log(done: Disclosure, keep: Any = None, deferrable: bool = False) -> Any:
-        return log_disclosure(
-            trace_id=trace, basis=basis, requester=requester, subject=subject_ref(number),
-            fields=done.fields, channel=channel, outcome="disclosed", record_count=len(done.records),
-            keep=keep, deferrable=deferrable,
-        )  # fmt: skip
+    def log(done: Disclosure, keep: Any = None, ahead: bool = False) -> Any:
+        row: dict[str, Any] = {
+            "trace_id": trace, "basis": basis, "requester": requester,
+            "subject": subject_ref(number), "fields": done.fields, "channel": channel,
+            "outcome": "disclosed", "record_count": len(done.records),
+        }  # fmt: skip
+        return log_disclosure_ahead(**row) if ahead else log_disclosure(**row, keep=keep)
 
     return disclosure, log
 

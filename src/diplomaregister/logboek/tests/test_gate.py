@@ -19,7 +19,7 @@ from diplomaregister.verstrekking.engine import Requester, disclose
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the writer is PostgreSQL's"),
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the log session is libpq's"),
 ]
 
 
